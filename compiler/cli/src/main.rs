@@ -1,0 +1,3 @@
+//! `bopsc`, the bops command-line compiler. (Being written.)
+
+fn main() {}

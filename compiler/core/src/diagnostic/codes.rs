@@ -1,0 +1,98 @@
+//! The registry of stable diagnostic codes and their explanations.
+//!
+//! Codes are grouped by the stage that raises them: `B0xxx` syntax, `B1xxx` projects, modules and
+//! names, `B2xxx` types and evaluation, `B3xxx` the domain rules across the tailnet, hosts and
+//! workloads. A code never changes meaning once released. Each code has an explanation file in
+//! `compiler/core/errors/`, printed by `bopsc explain`, whose example a test compiles to check that it
+//! raises that very code.
+
+use std::fmt;
+
+/// A stable diagnostic code such as `B3001`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Code(pub &'static str);
+
+impl Code {
+    /// The code as text, for example `B3001`.
+    pub fn as_str(self) -> &'static str {
+        self.0
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+/// One registered code.
+#[derive(Debug)]
+pub struct CodeInfo {
+    /// The code.
+    pub code: Code,
+    /// A short title.
+    pub title: &'static str,
+    /// The explanation in Markdown: what it means, why, an example that raises it, how to fix it.
+    pub explanation: &'static str,
+}
+
+macro_rules! codes {
+    ($($name:ident => $title:literal,)*) => {
+        $(
+            #[doc = $title]
+            pub const $name: Code = Code(stringify!($name));
+        )*
+        /// Every registered code, in order.
+        pub static ALL: &[CodeInfo] = &[
+            $(CodeInfo {
+                code: $name,
+                title: $title,
+                explanation: include_str!(concat!("../../errors/", stringify!($name), ".md")),
+            },)*
+        ];
+    };
+}
+
+codes! {
+    B0001 => "syntax error",
+    B0002 => "unterminated string or comment",
+    B0003 => "invalid character",
+    B0004 => "malformed literal",
+    B0005 => "unclosed delimiter",
+    B1001 => "cannot find a name",
+    B1002 => "duplicate declaration",
+    B1003 => "imported module not found",
+    B1004 => "import cycle",
+    B1005 => "invalid project manifest",
+    B1006 => "evaluation cycle",
+    B1007 => "unknown declaration kind",
+    B2001 => "type mismatch",
+    B2002 => "unknown field",
+    B2003 => "missing required field",
+    B2004 => "wrong arguments",
+    B2005 => "value out of range",
+    B2006 => "invalid value",
+    B2007 => "secret used where a plain value is needed",
+    B2008 => "no such field on a value",
+    B2009 => "evaluation limit exceeded",
+    B2010 => "clause not allowed on this declaration",
+    B2011 => "not callable",
+    B2012 => "unknown type",
+    B3001 => "undeclared tag",
+    B3002 => "undeclared host",
+    B3003 => "undeclared cluster",
+    B3004 => "undeclared app",
+    B3005 => "undeclared secret",
+    B3006 => "undeclared entity",
+    B3007 => "undeclared secret key",
+    B3010 => "tailnet hostname claimed twice",
+    B3011 => "grant to a port nothing exposes",
+    B3012 => "exposed port not declared by the app",
+    B3013 => "tailnet missing or declared twice",
+    B3014 => "no repository for Argo CD",
+}
+
+/// The registered code with this text, if any (case-insensitive).
+pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
+    ALL.iter().find(|c| c.code.0.eq_ignore_ascii_case(code))
+}

@@ -1,0 +1,1 @@
+//! HuJSON printer. (Being written.)

@@ -1,0 +1,1 @@
+//! Python document builder. (Being written.)
