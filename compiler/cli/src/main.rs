@@ -1,3 +1,63 @@
-//! `bopsc`, the bops command-line compiler. (Being written.)
+//! `bopsc`, the bops command-line compiler.
+//!
+//! A thin shell around the pure `bops_core` library: it parses the command line ([`cli`]), reads
+//! a project from disk ([`read`]), compiles it, prints the diagnostics ([`report`]) and writes the
+//! generated tree atomically ([`write`]). `bopsc explain` prints the explanation of a code
+//! ([`explain`]); a panic is reported as a bug in bopsc ([`panic`]).
+//!
+//! Exit codes: 0 when the project compiles (warnings allowed), 1 when it has errors, 2 for a usage
+//! or IO error, 101 for a crash.
 
-fn main() {}
+mod build;
+mod cli;
+mod explain;
+mod failure;
+mod panic;
+mod read;
+mod report;
+mod write;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
+use crate::report::Style;
+
+/// How `bopsc` ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// The project compiles, perhaps with warnings.
+    Clean = 0,
+    /// The project has errors.
+    InputErrors = 1,
+    /// A usage or IO error.
+    Failure = 2,
+}
+
+fn main() -> ExitCode {
+    panic::install();
+    let cli = Cli::parse();
+    let color = cli.global.color.enabled();
+    let style = Style {
+        format: cli.global.message_format,
+        color,
+    };
+    let result = match &cli.command {
+        Command::Build(args) => build::build(args, style),
+        Command::Check(args) => build::check(args, style),
+        Command::Explain(args) => explain::explain(args),
+        Command::DebugPanic => crash(),
+    };
+    let exit = result.unwrap_or_else(|failure| {
+        report::failure(&failure.to_string(), color);
+        Exit::Failure
+    });
+    ExitCode::from(exit as u8)
+}
+
+/// Panics, for the test of the crash handler (`bopsc debug-panic`, hidden).
+#[allow(clippy::panic)]
+fn crash() -> ! {
+    panic!("a crash on purpose (bopsc debug-panic)");
+}

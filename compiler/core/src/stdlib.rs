@@ -5,7 +5,10 @@
 //! `prelude` is imported into every module; the others are imported as `std.NAME`.
 
 /// The embedded files: module name (`prelude`, `k8s`) and text.
-pub static FILES: &[(&str, &str)] = &[("prelude", include_str!("../../../stdlib/prelude.bops"))];
+pub static FILES: &[(&str, &str)] = &[
+    ("prelude", include_str!("../../../stdlib/prelude.bops")),
+    ("k8s", include_str!("../../../stdlib/k8s.bops")),
+];
 
 /// The pseudo-path of a standard library module, as shown in diagnostics.
 pub fn path(name: &str) -> String {

@@ -90,6 +90,7 @@ codes! {
     B3012 => "exposed port not declared by the app",
     B3013 => "tailnet missing or declared twice",
     B3014 => "no repository for Argo CD",
+    B3015 => "host without tags named by the policy",
 }
 
 /// The registered code with this text, if any (case-insensitive).

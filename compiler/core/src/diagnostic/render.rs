@@ -18,14 +18,14 @@ pub fn human(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> St
 }
 
 fn human_one(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
-    let kind = match d.severity {
-        Severity::Error => ReportKind::Error,
-        Severity::Warning => ReportKind::Warning,
-    };
     let primary_color = match d.severity {
         Severity::Error => Color::Red,
         Severity::Warning => Color::Yellow,
     };
+    // `error[B3001]: message`, the code inside our own header, rather than ariadne's
+    // `[B3001] Error: message`.
+    let title = format!("{}[{}]", d.severity.as_str(), d.code);
+    let kind = ReportKind::Custom(&title, primary_color);
     let id = |span: Span| sources.path(span.file).to_string();
     let mut report = Report::build(kind, (id(d.primary.span), d.primary.span.range()))
         .with_config(
@@ -33,7 +33,6 @@ fn human_one(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
                 .with_color(color)
                 .with_index_type(IndexType::Byte),
         )
-        .with_code(d.code.as_str())
         .with_message(&d.message);
     let mut primary =
         ALabel::new((id(d.primary.span), d.primary.span.range())).with_color(primary_color);
@@ -65,7 +64,11 @@ fn human_one(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
     if report.finish().write(cache, &mut buf).is_err() {
         return format!("{}[{}]: {}\n", d.severity.as_str(), d.code, d.message);
     }
-    let text = String::from_utf8_lossy(&buf).into_owned();
+    let mut text = String::from_utf8_lossy(&buf).into_owned();
+    if !color {
+        // ariadne colours a custom report kind even with colour off.
+        text = strip_ansi(&text);
+    }
     // Trailing spaces are noise in snapshots and terminals alike.
     let mut trimmed: String = text
         .lines()
@@ -74,6 +77,27 @@ fn human_one(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
         .join("\n");
     trimmed.push('\n');
     trimmed
+}
+
+/// Removes ANSI escape sequences (`ESC [ ... letter`).
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        if chars.peek() == Some(&'[') {
+            chars.next();
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Renders diagnostics as JSON lines, one object per diagnostic.

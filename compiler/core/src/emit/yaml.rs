@@ -236,6 +236,14 @@ fn write_seq(out: &mut String, indent: usize, s: &[Yaml]) {
         for c in comments {
             push_comment(out, indent, c);
         }
+        // The comments of a map's first entry go above the dash, since that entry shares its line.
+        if let Yaml::Map(m) = item {
+            if let Some((_, first)) = m.first() {
+                for c in strip_comments(first).0 {
+                    push_comment(out, indent, c);
+                }
+            }
+        }
         out.push_str(&" ".repeat(indent));
         out.push('-');
         match item {
@@ -458,6 +466,24 @@ mod tests {
         ] {
             assert!(!needs_quotes(s), "{s:?} should be plain");
         }
+    }
+
+    #[test]
+    fn comments_on_the_first_entry_of_a_map_in_a_sequence_go_above_the_dash() {
+        let item = Map::new()
+            .with(
+                "name",
+                Yaml::Commented(vec!["First.".to_string()], Box::new("a".into())),
+            )
+            .with(
+                "value",
+                Yaml::Commented(vec!["Second.".to_string()], Box::new("b".into())),
+            );
+        let doc = Map::new().with("items", vec![Yaml::from(item)]);
+        assert_eq!(
+            document(&[], &doc.into()),
+            "---\nitems:\n  # First.\n  - name: a\n    # Second.\n    value: b\n"
+        );
     }
 
     #[test]

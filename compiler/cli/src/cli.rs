@@ -1,0 +1,137 @@
+//! The command line: subcommands, their arguments and the global options, parsed by clap.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// The bops compiler: one typed language for a Tailscale tailnet, the Ansible hosts on it and the
+/// Kubernetes workloads Argo CD deploys.
+#[derive(Debug, Parser)]
+#[command(name = "bopsc", version, about, long_about = None)]
+#[command(propagate_version = true, disable_help_subcommand = true)]
+pub struct Cli {
+    /// The subcommand to run.
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// The options every subcommand takes.
+    #[command(flatten)]
+    pub global: GlobalOptions,
+}
+
+/// Options that apply to every subcommand.
+#[derive(Debug, Args)]
+pub struct GlobalOptions {
+    /// When to colour diagnostics: `auto` colours when stderr is a terminal and `NO_COLOR` is
+    /// unset or empty.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    /// How to print diagnostics on stderr: `human` text, or `json`, one JSON object per line.
+    #[arg(long, value_enum, default_value_t = MessageFormat::Human, global = true)]
+    pub message_format: MessageFormat,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compile a project and write the generated Pulumi, Ansible and Argo CD files.
+    ///
+    /// Nothing is written when the project has an error. Each file is written to a temporary file
+    /// next to it and renamed into place, so a reader never sees half a file.
+    Build(BuildArgs),
+
+    /// Compile a project and print its diagnostics, writing nothing.
+    Check(CheckArgs),
+
+    /// Print the explanation of a diagnostic code, with an example and how to fix it.
+    Explain(ExplainArgs),
+
+    /// Panic on purpose, to test the crash handler.
+    #[command(name = "debug-panic", hide = true)]
+    DebugPanic,
+}
+
+/// Arguments of `bopsc build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The project directory: the one holding `bops.toml` and the `.bops` files.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// Where to write the generated tree [default: DIR/generated].
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Write nothing; exit with 1 if the generated tree is not what a build would write (for CI).
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// Arguments of `bopsc check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The project directory: the one holding `bops.toml` and the `.bops` files.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// Arguments of `bopsc explain`.
+#[derive(Debug, Args)]
+#[command(arg_required_else_help = true)]
+pub struct ExplainArgs {
+    /// The code to explain, for example `B3001`.
+    #[arg(required_unless_present = "list")]
+    pub code: Option<String>,
+
+    /// List every code with its title.
+    #[arg(long, conflicts_with = "code")]
+    pub list: bool,
+}
+
+/// When to colour output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour when stderr is a terminal and `NO_COLOR` is unset or empty.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether to colour what is printed on stderr.
+    pub fn enabled(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+                !no_color && std::io::stderr().is_terminal()
+            }
+        }
+    }
+}
+
+/// How to print diagnostics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    /// Rendered text with the source lines, for people.
+    Human,
+    /// One JSON object per diagnostic and line, for tools.
+    Json,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

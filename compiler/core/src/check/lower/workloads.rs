@@ -1,0 +1,445 @@
+//! Lowering clusters, repositories, secrets and apps.
+//!
+//! An app's ports are numbers in the source (`port = self.ports.http` is `8080`); every port a
+//! probe, an exposure or a sidecar names must be one of the app's `ports` (`B3012`, pointing at
+//! the number and at the app's `ports`), and is stored in the model by its name.
+
+use indexmap::IndexMap;
+
+use super::data;
+use crate::check::schema::Kind;
+use crate::check::value::{Record, Value, V};
+use crate::check::Checker;
+use crate::diagnostic::{codes, Diagnostic};
+use crate::model::{
+    App, AppPort, Cluster, Container, EnvValue, EnvVar, Exposure, Image, Origin, Probe, ProbeCheck,
+    Repo, Secret, SecretRef,
+};
+use crate::source::Span;
+
+/// A `cluster`.
+pub fn cluster(fields: &Record, origin: Origin, name: String) -> Cluster {
+    Cluster {
+        host: data::get(fields, "host").and_then(|v| data::reference(v, Kind::Host)),
+        server: data::string(fields, "server").unwrap_or_default(),
+        argocd_namespace: data::string(fields, "argocd_namespace").unwrap_or_default(),
+        secret_store: data::string(fields, "secret_store").unwrap_or_default(),
+        proxy_group: data::string(fields, "proxy_group"),
+        origin,
+        name,
+    }
+}
+
+/// A `repo`.
+pub fn repo(fields: &Record, origin: Origin, name: String) -> Repo {
+    Repo {
+        url: data::string(fields, "url").unwrap_or_default(),
+        revision: data::string(fields, "revision").unwrap_or_default(),
+        origin,
+        name,
+    }
+}
+
+/// A `secret`.
+pub fn secret(fields: &Record, origin: Origin, name: String) -> Secret {
+    Secret {
+        vault: data::string(fields, "vault").unwrap_or_default(),
+        item: data::string(fields, "item").unwrap_or_default(),
+        keys: data::strings(fields, "keys"),
+        origin,
+        name,
+    }
+}
+
+/// The app being lowered: its name, ports and where they are declared.
+struct AppPorts<'p> {
+    name: &'p str,
+    ports: Vec<AppPort>,
+    /// The `ports` field's value, or the app's name when it has none.
+    declared_at: Span,
+    has_field: bool,
+}
+
+impl Checker<'_> {
+    /// An `app`; `None` when its cluster failed to check.
+    pub fn lower_app(&mut self, fields: &Record, origin: Origin, name: String) -> Option<App> {
+        let cluster = data::reference(data::get(fields, "cluster")?, Kind::Cluster)?;
+        let replicas = match data::get(fields, "replicas") {
+            Some(value) => self.count(value, "replicas")?,
+            None => 1,
+        };
+        let ports_value = data::get(fields, "ports");
+        let ports: Vec<AppPort> = data::map(fields, "ports")
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, f)| match f.value.kind {
+                        V::Int(n) => Some(AppPort {
+                            name: k.clone(),
+                            port: u16::try_from(n).ok()?,
+                            span: f.value.span,
+                        }),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let app = AppPorts {
+            name: &name,
+            ports,
+            declared_at: ports_value.map_or(origin.span, |v| v.span),
+            has_field: ports_value.is_some_and(|v| v.span != origin.span),
+        };
+        let mut containers = Vec::new();
+        let mut sidecar_ports: Vec<String> = Vec::new();
+        for sidecar in data::list(fields, "sidecars") {
+            let V::Record(sidecar) = &sidecar.kind else {
+                continue;
+            };
+            let name = data::string(sidecar, "name").unwrap_or_default();
+            let mut container = self.container(sidecar, name, &app)?;
+            container.ports = data::list(sidecar, "ports")
+                .iter()
+                .filter_map(|p| self.port_name(p, &app))
+                .collect();
+            sidecar_ports.extend(container.ports.iter().cloned());
+            containers.push(container);
+        }
+        let mut main = self.container(fields, name.clone(), &app)?;
+        main.ports = app
+            .ports
+            .iter()
+            .filter(|p| !sidecar_ports.contains(&p.name))
+            .map(|p| p.name.clone())
+            .collect();
+        containers.insert(0, main);
+        let expose = match data::get(fields, "expose") {
+            Some(value) => match &value.kind {
+                V::Record(r) => Some(self.exposure(r, value.span, &app)?),
+                _ => None,
+            },
+            None => None,
+        };
+        Some(App {
+            namespace: data::string(fields, "namespace").unwrap_or_else(|| name.clone()),
+            replicas,
+            containers,
+            ports: app.ports,
+            expose,
+            labels: data::string_map(fields, "labels"),
+            cluster,
+            origin,
+            name,
+        })
+    }
+
+    /// A non-negative count (`replicas`), `B2005` when negative.
+    fn count(&mut self, value: &Value, what: &str) -> Option<u32> {
+        let V::Int(n) = value.kind else {
+            return None;
+        };
+        if let Ok(n) = u32::try_from(n) {
+            return Some(n);
+        }
+        self.report(
+            Diagnostic::error(
+                codes::B2005,
+                format!("`{what}` is out of range"),
+                value.span,
+            )
+            .with_label(if n < 0 {
+                format!("{n} is negative; a count is 0 or more")
+            } else {
+                format!("{n} is more than {}", u32::MAX)
+            }),
+        );
+        None
+    }
+
+    /// A container from the fields the app and a sidecar share.
+    fn container(
+        &mut self,
+        fields: &Record,
+        name: String,
+        app: &AppPorts<'_>,
+    ) -> Option<Container> {
+        let image_value = data::get(fields, "image")?;
+        let image = self.image(image_value)?;
+        let mut env = Vec::new();
+        if let Some(entries) = data::map(fields, "env") {
+            for (key, field) in entries {
+                let value = match &field.value.kind {
+                    V::Str(s) => EnvValue::Literal(s.clone()),
+                    V::Int(n) => EnvValue::Literal(n.to_string()),
+                    V::Bool(b) => EnvValue::Literal(b.to_string()),
+                    V::SecretKey { secret, key } => EnvValue::Secret(SecretRef {
+                        secret: secret.clone(),
+                        key: key.clone(),
+                    }),
+                    _ => continue,
+                };
+                env.push(EnvVar {
+                    name: key.clone(),
+                    value,
+                });
+            }
+        }
+        let (requests, limits) = match data::map(fields, "resources") {
+            Some(r) => (
+                data::string_map(r, "requests"),
+                data::string_map(r, "limits"),
+            ),
+            None => (IndexMap::new(), IndexMap::new()),
+        };
+        let probes = data::map(fields, "probes");
+        let mut probe = |which: &str| -> Option<Probe> {
+            let value = probes.and_then(|p| data::get(p, which))?;
+            self.probe(value, app)
+        };
+        let liveness = probe("liveness");
+        let readiness = probe("readiness");
+        let startup = probe("startup");
+        Some(Container {
+            name,
+            image,
+            command: data::strings(fields, "command"),
+            args: data::strings(fields, "args"),
+            env,
+            ports: Vec::new(),
+            requests,
+            limits,
+            liveness,
+            readiness,
+            startup,
+        })
+    }
+
+    /// A container image, `registry/repository[:tag]`; `B2006` when malformed.
+    fn image(&mut self, value: &Value) -> Option<Image> {
+        let V::Str(text) = &value.kind else {
+            return None;
+        };
+        match parse_image(text) {
+            Ok(image) => Some(image),
+            Err(why) => {
+                self.report(
+                    Diagnostic::error(codes::B2006, format!("invalid image `{text}`"), value.span)
+                        .with_label(why)
+                        .with_help("write `registry/repository:tag`, for example `ghcr.io/miniflux/miniflux:2.2.17`"),
+                );
+                None
+            }
+        }
+    }
+
+    /// The name of the app port a number refers to; `B3012` when the app does not declare it.
+    fn port_name(&mut self, value: &Value, app: &AppPorts<'_>) -> Option<String> {
+        let V::Int(n) = value.kind else {
+            return None;
+        };
+        if let Some(port) = app.ports.iter().find(|p| i64::from(p.port) == n) {
+            return Some(port.name.clone());
+        }
+        let (secondary, label) = if app.has_field {
+            (app.declared_at, format!("the ports of `app {}`", app.name))
+        } else {
+            (
+                app.declared_at,
+                format!("`app {}` declares no ports", app.name),
+            )
+        };
+        let help = if app.ports.is_empty() {
+            format!("declare it: `ports = {{ http = {n} }}`")
+        } else {
+            let known: Vec<String> = app
+                .ports
+                .iter()
+                .map(|p| format!("`{}` ({})", p.name, p.port))
+                .collect();
+            let which = if known.len() == 1 { "" } else { "one of " };
+            format!(
+                "use {which}{}, or add {n} to the app's `ports`",
+                known.join(", ")
+            )
+        };
+        self.report(
+            Diagnostic::error(
+                codes::B3012,
+                format!("port {n} is not a port of `app {}`", app.name),
+                value.span,
+            )
+            .with_label("no such port on the app")
+            .with_secondary(secondary, label)
+            .with_help(help),
+        );
+        None
+    }
+
+    /// A probe; exactly one of `http_get`, `tcp_socket` and `exec`.
+    fn probe(&mut self, value: &Value, app: &AppPorts<'_>) -> Option<Probe> {
+        let V::Record(fields) = &value.kind else {
+            return None;
+        };
+        let given: Vec<&str> = ["http_get", "tcp_socket", "exec"]
+            .into_iter()
+            .filter(|k| fields.contains_key(*k))
+            .collect();
+        if given.len() != 1 {
+            self.report(
+                Diagnostic::error(
+                    codes::B2006,
+                    "a probe needs exactly one of `http_get`, `tcp_socket` and `exec`",
+                    value.span,
+                )
+                .with_label(if given.is_empty() {
+                    "none is given".to_string()
+                } else {
+                    format!("{} are given", given.join(" and "))
+                })
+                .with_help("use `http_probe(path, port)` or `tcp_probe(port)` from the prelude"),
+            );
+            return None;
+        }
+        let check = if let Some(path) = data::string(fields, "http_get") {
+            let port = match data::get(fields, "port") {
+                Some(port) => self.port_name(port, app)?,
+                None => match app.ports.as_slice() {
+                    [only] => only.name.clone(),
+                    _ => {
+                        self.report(
+                            Diagnostic::error(
+                                codes::B2003,
+                                "missing field `port` of an HTTP probe",
+                                value.span,
+                            )
+                            .with_label("which port should the probe use?")
+                            .with_help("add `port = ...`; it may only be left out when the app has exactly one port"),
+                        );
+                        return None;
+                    }
+                },
+            };
+            ProbeCheck::Http { path, port }
+        } else if let Some(port) = data::get(fields, "tcp_socket") {
+            ProbeCheck::Tcp {
+                port: self.port_name(port, app)?,
+            }
+        } else {
+            ProbeCheck::Exec {
+                command: data::strings(fields, "exec"),
+            }
+        };
+        let failure_threshold = match data::get(fields, "failure_threshold") {
+            Some(v) => match v.kind {
+                V::Int(n) if n >= 1 => u32::try_from(n).ok(),
+                V::Int(n) => {
+                    self.report(
+                        Diagnostic::error(
+                            codes::B2005,
+                            "`failure_threshold` is out of range",
+                            v.span,
+                        )
+                        .with_label(format!("{n} is below 1")),
+                    );
+                    return None;
+                }
+                _ => None,
+            },
+            None => None,
+        };
+        Some(Probe {
+            check,
+            initial_delay: data::seconds(fields, "initial_delay"),
+            period: data::seconds(fields, "period"),
+            timeout: data::seconds(fields, "timeout"),
+            failure_threshold,
+        })
+    }
+
+    /// An app's tailnet exposure.
+    fn exposure(&mut self, fields: &Record, span: Span, app: &AppPorts<'_>) -> Option<Exposure> {
+        let port = self.port_name(data::get(fields, "port")?, app)?;
+        Some(Exposure {
+            hostname: data::string(fields, "hostname").unwrap_or_else(|| app.name.to_string()),
+            port,
+            tags: data::selectors(fields, "tags"),
+            funnel: data::boolean(fields, "funnel", false),
+            annotations: data::string_map(fields, "annotations"),
+            span,
+        })
+    }
+}
+
+/// Splits `registry/repository[:tag]`; the error says what is wrong.
+pub fn parse_image(text: &str) -> Result<Image, String> {
+    if text.is_empty() {
+        return Err("the image is empty".to_string());
+    }
+    if text.chars().any(char::is_whitespace) {
+        return Err("an image contains no spaces".to_string());
+    }
+    if text.contains('@') {
+        return Err("digests (`@sha256:...`) are not supported; use a tag".to_string());
+    }
+    let (name, tag) = match text.rsplit_once(':') {
+        Some((name, tag)) if !tag.contains('/') => (name, Some(tag)),
+        _ => (text, None),
+    };
+    if name.is_empty() || name.starts_with('/') || name.ends_with('/') || name.contains("//") {
+        return Err("the repository name is malformed".to_string());
+    }
+    let path = name.split_once('/').map_or(name, |(registry, rest)| {
+        if registry.contains('.') || registry.contains(':') || registry == "localhost" {
+            rest
+        } else {
+            name
+        }
+    });
+    let valid_path = path
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-/".contains(c));
+    if !valid_path {
+        return Err("a repository name has only lowercase letters, digits and `._-/`".to_string());
+    }
+    if let Some(tag) = tag {
+        let valid_tag = !tag.is_empty()
+            && tag.len() <= 128
+            && !tag.starts_with(['.', '-'])
+            && tag
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+        if !valid_tag {
+            return Err(format!("`{tag}` is not a valid tag"));
+        }
+    }
+    Ok(Image {
+        name: name.to_string(),
+        tag: tag.map(str::to_string),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_image;
+
+    #[test]
+    fn images() {
+        let image = parse_image("ghcr.io/miniflux/miniflux:2.2.17").ok();
+        assert_eq!(
+            image.map(|i| (i.name, i.tag)),
+            Some((
+                "ghcr.io/miniflux/miniflux".to_string(),
+                Some("2.2.17".to_string())
+            ))
+        );
+        let image = parse_image("localhost:5000/app").ok();
+        assert_eq!(
+            image.map(|i| (i.name, i.tag)),
+            Some(("localhost:5000/app".to_string(), None))
+        );
+        assert!(parse_image("Nginx:latest").is_err());
+        assert!(parse_image("nginx:").is_err());
+        assert!(parse_image("nginx@sha256:abc").is_err());
+        assert!(parse_image("a b").is_err());
+        assert!(parse_image("").is_err());
+    }
+}

@@ -1,0 +1,457 @@
+//! Operators, field access, indexing, equality and interpolation text.
+
+use super::schema::Kind;
+use super::suggest;
+use super::types::Type;
+use super::value::{unit_text, Record, Value, V};
+use super::{Checker, Item};
+use crate::diagnostic::{codes, Diagnostic};
+use crate::source::Span;
+use crate::syntax::ast::{self, BinOp, Expr, UnOp};
+
+/// The autogroups of the Tailscale policy.
+pub const AUTOGROUPS: &[&str] = &[
+    "admin",
+    "member",
+    "self",
+    "tagged",
+    "nonroot",
+    "internet",
+    "owner",
+    "danger-all",
+];
+
+impl<'a> Checker<'a> {
+    /// Evaluates a binary operation.
+    pub fn binary(&mut self, op: BinOp, lhs: &'a Expr, rhs: &'a Expr, span: Span) -> Value {
+        if matches!(op, BinOp::Or | BinOp::And) {
+            let Some(left) = self.condition(lhs) else {
+                return Value::error(span);
+            };
+            if (op == BinOp::Or) == left {
+                return Value::new(V::Bool(left), span);
+            }
+            return match self.condition(rhs) {
+                Some(right) => Value::new(V::Bool(right), span),
+                None => Value::error(span),
+            };
+        }
+        let left = self.eval(lhs);
+        let right = self.eval(rhs);
+        if left.is_error() || right.is_error() {
+            return Value::error(span);
+        }
+        let result = match op {
+            BinOp::Eq => Ok(V::Bool(equal(&left, &right))),
+            BinOp::Ne => Ok(V::Bool(!equal(&left, &right))),
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => compare(op, &left, &right, span),
+            BinOp::At => endpoint(left.clone(), &right),
+            BinOp::Add => add(left.clone(), right.clone(), span),
+            BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => {
+                arithmetic(op, &left, &right, span)
+            }
+            BinOp::Or | BinOp::And => Ok(V::Null),
+        };
+        match result {
+            Ok(kind) => Value::new(kind, span),
+            Err(d) => {
+                self.report(*d);
+                Value::error(span)
+            }
+        }
+    }
+
+    /// Evaluates a unary operation.
+    pub fn unary(&mut self, op: UnOp, value: Value, span: Span) -> Value {
+        let result = match (op, &value.kind) {
+            (_, V::Error) => return Value::error(span),
+            (UnOp::Not, V::Bool(b)) => Ok(V::Bool(!b)),
+            (UnOp::Neg, V::Int(n)) => n.checked_neg().map(V::Int).ok_or_else(|| overflow(span)),
+            (UnOp::Not, _) => Err(operand(&value, "`!`", "`bool`")),
+            (UnOp::Neg, _) => Err(operand(&value, "`-`", "`int`")),
+        };
+        match result {
+            Ok(kind) => Value::new(kind, span),
+            Err(d) => {
+                self.report(*d);
+                Value::error(span)
+            }
+        }
+    }
+
+    /// `object.name`.
+    pub fn field(&mut self, object: Value, name: &ast::Ident, span: Span) -> Value {
+        match object.kind {
+            V::Error => Value::error(span),
+            V::KindNamespace(kind) => self.entity_ref(kind, name, span),
+            V::AutogroupNamespace => self.autogroup(name, span),
+            V::Module(module) => self.module_member(module, name),
+            V::EnumType(module, enum_name) => self.variant(module, &enum_name, name, span),
+            V::Entity(Kind::Secret, secret) => {
+                self.secret_key(&secret, &name.name, name.span, span)
+            }
+            V::Entity(kind, entity) => {
+                self.entity_field(kind, &entity, &name.name, name.span, span)
+            }
+            V::Record(record) => {
+                if let Some(field) = record.get(&name.name) {
+                    return field.value.clone();
+                }
+                self.no_field(&record, &name.name, name.span, "this record");
+                Value::error(span)
+            }
+            _ => {
+                self.report(
+                    Diagnostic::error(
+                        codes::B2008,
+                        format!("{} has no field `{}`", object.describe(), name.name),
+                        name.span,
+                    )
+                    .with_label("no such field")
+                    .with_secondary(object.span, format!("this is {}", object.describe())),
+                );
+                Value::error(span)
+            }
+        }
+    }
+
+    /// `B2008` for a record without the field, suggesting the closest one.
+    pub fn no_field(&mut self, record: &Record, name: &str, at: Span, what: &str) {
+        let mut d = Diagnostic::error(codes::B2008, format!("no field `{name}` on {what}"), at)
+            .with_label("no such field");
+        match suggest::closest(name, record.keys().map(String::as_str)) {
+            Some(near) => d = d.with_help(format!("did you mean `{near}`?")),
+            None if !record.is_empty() => {
+                let fields: Vec<String> = record.keys().map(|k| format!("`{k}`")).collect();
+                d = d.with_note(format!("the fields are {}", fields.join(", ")));
+            }
+            None => {}
+        }
+        self.report(d);
+    }
+
+    /// `object[index]`.
+    pub fn index(&mut self, object: Value, index: Value, span: Span) -> Value {
+        if object.is_error() || index.is_error() {
+            return Value::error(span);
+        }
+        match (&object.kind, &index.kind) {
+            (V::List(items), V::Int(i)) => {
+                let item = usize::try_from(*i).ok().and_then(|i| items.get(i));
+                if let Some(item) = item {
+                    return item.clone();
+                }
+                self.report(
+                    Diagnostic::error(
+                        codes::B2005,
+                        format!("index {i} is out of range"),
+                        index.span,
+                    )
+                    .with_label(format!("the list has {} items", items.len())),
+                );
+                Value::error(span)
+            }
+            (V::Record(record), V::Str(key)) => {
+                if let Some(field) = record.get(key) {
+                    return field.value.clone();
+                }
+                self.no_field(record, key, index.span, "this record");
+                Value::error(span)
+            }
+            (V::Entity(Kind::Secret, secret), V::Str(key)) => {
+                let secret = secret.clone();
+                self.secret_key(&secret, key, index.span, span)
+            }
+            (V::Entity(kind, entity), V::Str(key)) => {
+                let (kind, entity) = (*kind, entity.clone());
+                self.entity_field(kind, &entity, key, index.span, span)
+            }
+            _ => {
+                let expected = match object.kind {
+                    V::List(_) => "an `int` index",
+                    _ => "a `string` key",
+                };
+                let (at, found) = match object.kind {
+                    V::List(_) | V::Record(_) | V::Entity(..) => (index.span, index.describe()),
+                    _ => (object.span, object.describe()),
+                };
+                self.report(
+                    Diagnostic::error(
+                        codes::B2001,
+                        format!("type mismatch: cannot index {} with {}", object.describe(), index.describe()),
+                        at,
+                    )
+                    .with_label(format!("found {found}"))
+                    .with_help(format!("lists take an `int` index, maps and records a `string` key; expected {expected}")),
+                );
+                Value::error(span)
+            }
+        }
+    }
+
+    fn autogroup(&mut self, name: &ast::Ident, span: Span) -> Value {
+        if AUTOGROUPS.contains(&name.name.as_str()) {
+            return Value::new(V::Autogroup(name.name.clone()), span);
+        }
+        let mut d = Diagnostic::error(
+            codes::B2006,
+            format!("unknown autogroup `{}`", name.name),
+            name.span,
+        )
+        .with_label("not an autogroup of the Tailscale policy");
+        d = match suggest::closest(&name.name, AUTOGROUPS.iter().copied()) {
+            Some(near) => d.with_help(format!("did you mean `autogroup.{near}`?")),
+            None => d.with_help(format!(
+                "the autogroups are {}",
+                AUTOGROUPS
+                    .iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        };
+        self.report(d);
+        Value::error(span)
+    }
+
+    fn variant(&mut self, module: usize, enum_name: &str, name: &ast::Ident, span: Span) -> Value {
+        let index = match self.scopes.get(module).and_then(|s| s.items.get(enum_name)) {
+            Some((Item::Type(i), _)) => *i,
+            _ => return Value::error(span),
+        };
+        let ty = self.type_value(index, span);
+        let Type::Enum(def) = ty else {
+            return Value::error(span);
+        };
+        if def.variants.contains(&name.name) {
+            return Value::new(
+                V::Variant {
+                    enum_name: def.name.clone(),
+                    variant: name.name.clone(),
+                },
+                span,
+            );
+        }
+        let mut d = Diagnostic::error(
+            codes::B2008,
+            format!("`{}` has no variant `{}`", def.name, name.name),
+            name.span,
+        )
+        .with_label("no such variant");
+        if let Some(near) = suggest::closest(&name.name, def.variants.iter().map(String::as_str)) {
+            d = d.with_help(format!("did you mean `{}.{near}`?", def.name));
+        }
+        self.report(d);
+        Value::error(span)
+    }
+}
+
+/// Whether two values are equal. Values of different kinds are unequal, except an enum variant
+/// and the string of its name.
+pub fn equal(a: &Value, b: &Value) -> bool {
+    match (&a.kind, &b.kind) {
+        (V::List(x), V::List(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| equal(p, q)),
+        (V::Record(x), V::Record(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, f)| y.get(k).is_some_and(|g| equal(&f.value, &g.value)))
+        }
+        (V::Variant { variant, .. }, V::Str(s)) | (V::Str(s), V::Variant { variant, .. }) => {
+            variant == s
+        }
+        (V::Endpoint { target: t, port: p }, V::Endpoint { target: u, port: q }) => {
+            p == q && equal(t, u)
+        }
+        (V::Unit { number, unit }, V::Unit { number: n, unit: u }) => number == n && unit == u,
+        (V::Fn(..) | V::Builtin(_) | V::Module(_), _) => false,
+        (x, y) => x == y,
+    }
+}
+
+/// The text of a value inside a string: strings, numbers, bools, units, enum variants, and
+/// references (`tag:x` for a tag, the name for a host or an app). A secret key is `B2007`.
+pub fn text(value: &Value) -> Result<String, Box<Diagnostic>> {
+    let text = match &value.kind {
+        V::Str(s) => s.clone(),
+        V::Int(n) => n.to_string(),
+        V::Bool(b) => b.to_string(),
+        V::Unit { number, unit } => unit_text(number, unit),
+        V::Variant { variant, .. } => variant.clone(),
+        V::Entity(Kind::Tag, name) => format!("tag:{name}"),
+        V::Entity(Kind::Group, name) => format!("group:{name}"),
+        V::Entity(_, name) => name.clone(),
+        V::Autogroup(name) => format!("autogroup:{name}"),
+        V::SecretKey { secret, key } => {
+            return Err(Box::new(Diagnostic::error(
+                codes::B2007,
+                "a secret cannot be interpolated",
+                value.span,
+            )
+            .with_label(format!("`secret.{secret}.{key}` would be written out as text"))
+            .with_help("use it as a whole value where secrets are allowed (an app's `env`, a role argument, `vars`)")));
+        }
+        _ => {
+            return Err(Box::new(
+                Diagnostic::error(
+                    codes::B2001,
+                    format!("type mismatch: cannot turn {} into text", value.describe()),
+                    value.span,
+                )
+                .with_label(
+                    "only strings, numbers, bools, units and references can be interpolated",
+                ),
+            ));
+        }
+    };
+    Ok(text)
+}
+
+fn operand(value: &Value, op: &str, expected: &str) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::error(
+            codes::B2001,
+            format!(
+                "type mismatch: {op} expects {expected}, found {}",
+                value.describe()
+            ),
+            value.span,
+        )
+        .with_label(format!("expected {expected}")),
+    )
+}
+
+fn overflow(span: Span) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::error(codes::B2005, "integer overflow", span)
+            .with_label("the result does not fit in a 64-bit integer"),
+    )
+}
+
+fn mixed(op: &str, a: &Value, b: &Value, span: Span) -> Box<Diagnostic> {
+    Box::new(
+        Diagnostic::error(
+            codes::B2001,
+            format!(
+                "type mismatch: `{op}` cannot combine {} and {}",
+                a.describe(),
+                b.describe()
+            ),
+            span,
+        )
+        .with_label(format!("{} {op} {}", a.describe(), b.describe())),
+    )
+}
+
+fn compare(op: BinOp, a: &Value, b: &Value, span: Span) -> Result<V, Box<Diagnostic>> {
+    let ordering = match (&a.kind, &b.kind) {
+        (V::Int(x), V::Int(y)) => x.cmp(y),
+        (V::Str(x), V::Str(y)) => x.cmp(y),
+        _ => {
+            let symbol = match op {
+                BinOp::Lt => "<",
+                BinOp::Le => "<=",
+                BinOp::Gt => ">",
+                _ => ">=",
+            };
+            return Err(mixed(symbol, a, b, span));
+        }
+    };
+    let result = match op {
+        BinOp::Lt => ordering.is_lt(),
+        BinOp::Le => ordering.is_le(),
+        BinOp::Gt => ordering.is_gt(),
+        _ => ordering.is_ge(),
+    };
+    Ok(V::Bool(result))
+}
+
+fn add(a: Value, b: Value, span: Span) -> Result<V, Box<Diagnostic>> {
+    match (a.kind, b.kind) {
+        (V::Int(x), V::Int(y)) => x.checked_add(y).map(V::Int).ok_or_else(|| overflow(span)),
+        (V::Str(x), V::Str(y)) => Ok(V::Str(x + &y)),
+        (V::List(mut x), V::List(y)) => {
+            x.extend(y);
+            Ok(V::List(x))
+        }
+        (V::Record(mut x), V::Record(y)) => {
+            for (k, f) in y {
+                x.insert(k, f);
+            }
+            Ok(V::Record(x))
+        }
+        (x, y) => Err(mixed(
+            "+",
+            &Value::new(x, a.span),
+            &Value::new(y, b.span),
+            span,
+        )),
+    }
+}
+
+fn arithmetic(op: BinOp, a: &Value, b: &Value, span: Span) -> Result<V, Box<Diagnostic>> {
+    let symbol = match op {
+        BinOp::Sub => "-",
+        BinOp::Mul => "*",
+        BinOp::Div => "/",
+        _ => "%",
+    };
+    let (V::Int(x), V::Int(y)) = (&a.kind, &b.kind) else {
+        return Err(mixed(symbol, a, b, span));
+    };
+    if matches!(op, BinOp::Div | BinOp::Rem) && *y == 0 {
+        return Err(Box::new(
+            Diagnostic::error(codes::B2006, "division by zero", b.span).with_label("this is zero"),
+        ));
+    }
+    let result = match op {
+        BinOp::Sub => x.checked_sub(*y),
+        BinOp::Mul => x.checked_mul(*y),
+        BinOp::Div => x.checked_div(*y),
+        _ => x.checked_rem(*y),
+    };
+    result.map(V::Int).ok_or_else(|| overflow(span))
+}
+
+/// `target @ port`: an ACL test's destination.
+fn endpoint(target: Value, port: &Value) -> Result<V, Box<Diagnostic>> {
+    let valid_target = matches!(
+        target.kind,
+        V::Any | V::Autogroup(_) | V::Entity(Kind::User | Kind::Group | Kind::Tag | Kind::Host, _)
+    );
+    if !valid_target {
+        return Err(Box::new(
+            Diagnostic::error(
+                codes::B2001,
+                format!(
+                    "type mismatch: expected a destination before `@`, found {}",
+                    target.describe()
+                ),
+                target.span,
+            )
+            .with_label("expected a tag, host, user, group or autogroup"),
+        ));
+    }
+    let V::Int(n) = port.kind else {
+        return Err(Box::new(
+            Diagnostic::error(
+                codes::B2001,
+                format!(
+                    "type mismatch: expected `port` after `@`, found {}",
+                    port.describe()
+                ),
+                port.span,
+            )
+            .with_label("expected a port number"),
+        ));
+    };
+    let Some(port) = u16::try_from(n).ok().filter(|p| *p >= 1) else {
+        return Err(Box::new(
+            Diagnostic::error(codes::B2005, format!("port {n} is out of range"), port.span)
+                .with_label("a port is from 1 to 65535"),
+        ));
+    };
+    Ok(V::Endpoint {
+        target: Box::new(target),
+        port,
+    })
+}

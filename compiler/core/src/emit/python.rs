@@ -1,1 +1,0 @@
-//! Python document builder. (Being written.)

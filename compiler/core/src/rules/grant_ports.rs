@@ -1,0 +1,115 @@
+//! B3011: a grant opens a port of a tag that nothing carrying the tag serves.
+//!
+//! A grant to `tag:X` on a TCP port (or a port of any protocol) is meant for something that
+//! listens there. What the project knows to listen, per tag:
+//!
+//! - an app exposure tagged X is a Tailscale Ingress, which serves HTTPS on 443 only;
+//! - a host carrying X may listen on any port (its services are not modelled yet), so a grant to
+//!   a tag any host carries is never reported.
+//!
+//! A grant whose ports are `*` (an empty `ip`, `any`, `tcp(any)`) opens everything on purpose and
+//! is not reported; neither are UDP and ICMP specs, which no exposure serves. Each port spec that
+//! no exposure of the tag serves is reported once per destination tag, at the port spec, with the
+//! tag's declaration as the other end and a note naming the ports that are served. A grant to a
+//! tag that nothing in the project carries at all is reported the same way: it is the drift of a
+//! grant left behind when a service moved or was removed.
+
+use crate::diagnostic::{codes, Diagnostic};
+use crate::model::{Grant, Model, PortRange, PortSpec, Principal, Proto};
+
+/// The port a Tailscale Ingress serves.
+const INGRESS_PORT: u16 = 443;
+
+/// Reports grant ports that nothing carrying the destination tag serves.
+pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
+    for grant in &model.grants {
+        for dst in &grant.dst {
+            let Principal::Tag(tag) = &dst.principal else {
+                continue;
+            };
+            check_tag(model, grant, tag, out);
+        }
+    }
+}
+
+fn check_tag(model: &Model, grant: &Grant, tag: &str, out: &mut Vec<Diagnostic>) {
+    if model.hosts.iter().any(|h| carries(&h.tags, tag)) {
+        return;
+    }
+    let exposing: Vec<&str> = model
+        .apps
+        .iter()
+        .filter(|a| a.expose.as_ref().is_some_and(|e| carries(&e.tags, tag)))
+        .map(|a| a.name.as_str())
+        .collect();
+    for spec in &grant.ip {
+        if !checkable(spec) || (!exposing.is_empty() && spec.ports.contains(INGRESS_PORT)) {
+            continue;
+        }
+        out.push(diagnostic(model, grant, tag, spec, &exposing));
+    }
+}
+
+/// Whether a list of selectors includes the tag.
+fn carries(tags: &[crate::model::Selector], tag: &str) -> bool {
+    tags.iter()
+        .any(|s| matches!(&s.principal, Principal::Tag(t) if t == tag))
+}
+
+/// Whether the spec names particular TCP ports (TCP or any protocol, not every port).
+fn checkable(spec: &PortSpec) -> bool {
+    matches!(spec.proto, None | Some(Proto::Tcp)) && spec.ports != PortRange::Any
+}
+
+fn diagnostic(
+    model: &Model,
+    grant: &Grant,
+    tag: &str,
+    spec: &PortSpec,
+    exposing: &[&str],
+) -> Diagnostic {
+    let ports = describe(spec);
+    let mut d = Diagnostic::warning(
+        codes::B3011,
+        format!(
+            "grant `{}` opens {ports} on tag:{tag}, but nothing carrying tag:{tag} serves it",
+            grant.name
+        ),
+        spec.span,
+    )
+    .with_label(format!("nothing tagged tag:{tag} listens on {ports}"));
+    if let Some(decl) = model.tags.iter().find(|t| t.name == tag) {
+        d = d.with_secondary(decl.origin.span, format!("tag:{tag} is declared here"));
+    }
+    if exposing.is_empty() {
+        d = d.with_note(format!(
+            "nothing in the project carries tag:{tag}: no host has it and no app exposure is tagged with it"
+        ));
+        return d.with_help(format!(
+            "tag a host or an app's exposure with tag.{tag}, or remove the grant if the service is gone"
+        ));
+    }
+    let apps: Vec<String> = exposing.iter().map(|a| format!("app {a}")).collect();
+    d.with_note(format!(
+        "tag:{tag} is served only on port {INGRESS_PORT}, by the Tailscale Ingress (HTTPS) of {}",
+        apps.join(", ")
+    ))
+    .with_help(format!(
+        "grant tcp({INGRESS_PORT}), or tag the host that serves {ports} with tag.{tag}"
+    ))
+}
+
+/// The spec for messages: `tcp port 80`, `ports 8000-8100 (any protocol)`.
+fn describe(spec: &PortSpec) -> String {
+    let ports = match spec.ports {
+        PortRange::Any => "every port".to_string(),
+        PortRange::One(p) => format!("port {p}"),
+        PortRange::Range(a, b) => format!("ports {a}-{b}"),
+    };
+    match spec.proto {
+        Some(Proto::Tcp) => format!("tcp {ports}"),
+        Some(Proto::Udp) => format!("udp {ports}"),
+        Some(Proto::Icmp) => "icmp".to_string(),
+        None => ports,
+    }
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# tests/run.sh: everything CI checks, in the order it checks it. Run it from anywhere.
+#
+#   1. cargo fmt --check                  formatting
+#   2. cargo clippy -D warnings           lints, on every target
+#   3. cargo test --workspace             unit, fixture, CLI, explain, no-panic and validator tests
+#   4. no unreferenced insta snapshot     every .snap file was read by a test in step 3
+#
+# The validator test (compiler/cli/tests/validators.rs) needs tests/validators/setup.sh to have run;
+# without it, it fails when CI is set and is skipped with a notice otherwise.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --all -- --check"
+cargo fmt --all -- --check
+
+step "cargo clippy --workspace --all-targets -- -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test --workspace"
+REFS=$(mktemp "${TMPDIR:-/tmp}/bops-snapshot-refs.XXXXXX")
+trap 'rm -f "$REFS"' EXIT
+# Snapshots never update themselves here: a mismatch fails, and no .snap.new file is left behind.
+INSTA_UPDATE=no INSTA_FORCE_PASS=0 INSTA_SNAPSHOT_REFERENCES_FILE="$REFS" \
+  cargo test --workspace --locked
+
+step "no unreferenced snapshots"
+REAL=$(mktemp "${TMPDIR:-/tmp}/bops-snapshot-real.XXXXXX")
+trap 'rm -f "$REFS" "$REAL"' EXIT
+# insta appends the path of every snapshot a test reads to $REFS.
+xargs -r -d '\n' realpath -m < "$REFS" | sort -u > "$REAL"
+unreferenced=0
+while IFS= read -r snap; do
+  if ! grep -qxF "$(realpath -m "$snap")" "$REAL"; then
+    echo "unreferenced snapshot: $snap (no test reads it; delete it or restore its test)"
+    unreferenced=$((unreferenced + 1))
+  fi
+done < <(find . -path ./target -prune -o -name '*.snap' -print | sort)
+leftovers=$(find . -path ./target -prune -o \( -name '*.snap.new' -o -name '*.pending-snap' \) -print)
+if [ -n "$leftovers" ]; then
+  echo "pending snapshots left behind (review them with cargo insta review, or delete them):"
+  echo "$leftovers"
+  unreferenced=$((unreferenced + 1))
+fi
+if [ $unreferenced -ne 0 ]; then
+  exit 1
+fi
+echo "every snapshot is referenced"
