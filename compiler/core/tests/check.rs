@@ -175,7 +175,7 @@ fn roles_are_applied_with_checked_arguments_in_parameter_order() {
             key: "passphrase".into()
         }))
     );
-    assert_eq!(atlas.vars.get("retries"), Some(&Data::Int(3)));
+    assert_eq!(atlas.vars.get("max_retries"), Some(&Data::Int(3)));
 
     let roles: Vec<&str> = atlas.roles.iter().map(|r| r.role.as_str()).collect();
     assert_eq!(roles, vec!["common", "caddy", "borgmatic"]);
@@ -199,9 +199,15 @@ fn roles_are_applied_with_checked_arguments_in_parameter_order() {
     );
     assert_eq!(caddy.tags, vec!["caddy"]);
     let borgmatic = &atlas.roles[2];
-    assert_eq!(borgmatic.args["repository"], s("ssh://borg@nas/./atlas"));
-    assert!(matches!(borgmatic.args["passphrase"], Data::Secret(_)));
-    assert_eq!(borgmatic.args["schedule"], s("hourly"));
+    assert_eq!(
+        borgmatic.args["borgmatic_repository"],
+        s("ssh://borg@nas/./atlas")
+    );
+    assert!(matches!(
+        borgmatic.args["borgmatic_passphrase"],
+        Data::Secret(_)
+    ));
+    assert_eq!(borgmatic.args["borgmatic_schedule"], s("hourly"));
 
     let laptop = &model.hosts[1];
     assert_eq!(laptop.device, "alice-laptop");
@@ -576,10 +582,10 @@ fn deep_evaluation_stops_with_a_diagnostic_not_a_stack_overflow() {
     let mut text = String::from("tailnet t { domain = \"x.ts.net\" }\n");
     for i in 0..300 {
         text.push_str(&format!(
-            "host h{i} {{ device = \"d${{host.h{}.device}}\" }}\n",
+            "host h{i} {{ user = \"u${{host.h{}.user}}\" }}\n",
             i + 1
         ));
     }
-    text.push_str("host h300 {}\n");
+    text.push_str("host h300 { user = \"u\" }\n");
     assert!(codes_of(text).is_empty());
 }

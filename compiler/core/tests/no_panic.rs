@@ -25,7 +25,7 @@ use bops_core::{compile, Input, InputFile};
 
 /// How many damaged inputs to compile in all, spread over the files, and the bounds per file. A
 /// debug build compiles the example in tens of milliseconds, so this keeps the test to seconds.
-const BUDGET: usize = 600;
+const BUDGET: usize = 400;
 const MIN_PER_FILE: usize = 6;
 const MAX_PER_FILE: usize = 24;
 

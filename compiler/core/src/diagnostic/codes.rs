@@ -91,6 +91,18 @@ codes! {
     B3013 => "tailnet missing or declared twice",
     B3014 => "no repository for Argo CD",
     B3015 => "host without tags named by the policy",
+    B3016 => "name that Kubernetes rejects",
+    B3017 => "name that the tailnet rejects",
+    B3018 => "reserved name",
+    B3019 => "two declarations share a generated name",
+    B3020 => "port declared twice in an app",
+    B3021 => "name that Ansible rejects",
+    B3022 => "host group cycle",
+    B3023 => "environment variable name that cannot be read",
+    B3024 => "role parameter without the role's prefix",
+    B3025 => "empty value where a target needs one",
+    B3026 => "probe on a port its container does not serve",
+    B3027 => "resource request above its limit",
 }
 
 /// The registered code with this text, if any (case-insensitive).

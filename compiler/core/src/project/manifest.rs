@@ -59,6 +59,30 @@ pub fn defaults() -> Manifest {
     }
 }
 
+/// A Pulumi project or stack name: letters, digits, `-`, `_` and `.`, at most 100 characters
+/// (it is also a directory and a file name of the generated tree).
+fn pulumi_name(name: &str) -> Result<(), String> {
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || "-_.".contains(*c)))
+    {
+        return Err(match c {
+            ' ' => "a space is not allowed".to_string(),
+            c => format!("`{c}` is not allowed"),
+        });
+    }
+    if name == "." || name == ".." {
+        return Err("it is not a name".to_string());
+    }
+    if name.len() > 100 {
+        return Err(format!(
+            "it is {} characters long, more than 100",
+            name.len()
+        ));
+    }
+    Ok(())
+}
+
 fn settings(
     name: &str,
     pulumi_project: Option<String>,
@@ -120,22 +144,79 @@ pub fn read(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Mani
         }
         Some(value.into_inner())
     };
-    let (pulumi_project, pulumi_stack) = match raw.pulumi {
-        Some(p) => (
-            non_empty(p.project, "pulumi.project"),
-            non_empty(p.stack, "pulumi.stack"),
-        ),
-        None => (None, None),
+    let (pulumi_project, pulumi_stack, project_span, stack_span) = match raw.pulumi {
+        Some(p) => {
+            let project_span = p.project.as_ref().map(|v| span(v.span()));
+            let stack_span = p.stack.as_ref().map(|v| span(v.span()));
+            (
+                non_empty(p.project, "pulumi.project"),
+                non_empty(p.stack, "pulumi.stack"),
+                project_span,
+                stack_span,
+            )
+        }
+        None => (None, None, None, None),
     };
-    let (repo, repo_span, repo_path) = match raw.output {
+    let (repo, repo_span, repo_path, path_span) = match raw.output {
         Some(o) => {
             let repo_span = o.repo.as_ref().map(|r| span(r.span()));
+            let path_span = o.repo_path.as_ref().map(|r| span(r.span()));
             let repo = non_empty(o.repo, "output.repo");
             let path = o.repo_path.map(Spanned::into_inner).unwrap_or_default();
-            (repo, repo_span, path)
+            (repo, repo_span, path, path_span)
         }
-        None => (None, None, String::new()),
+        None => (None, None, String::new(), None),
     };
+    let name_span = span(raw.project.name.span());
+    let derived = format!("{name}-tailnet");
+    let checks = [
+        (
+            pulumi_project.as_deref().unwrap_or(&derived),
+            project_span
+                .filter(|_| pulumi_project.is_some())
+                .unwrap_or(name_span),
+            pulumi_project.is_none(),
+            "pulumi.project",
+        ),
+        (
+            pulumi_stack.as_deref().unwrap_or("prod"),
+            stack_span.unwrap_or(name_span),
+            false,
+            "pulumi.stack",
+        ),
+    ];
+    for (value, at, defaulted, what) in checks {
+        let Err(why) = pulumi_name(value) else {
+            continue;
+        };
+        let mut d = Diagnostic::error(codes::B1005, "invalid project manifest", at)
+            .with_label(format!("`{what}` `{value}` is not a Pulumi name: {why}"));
+        if defaulted {
+            d = d
+                .with_note(format!(
+                    "the Pulumi project defaults to the project's name and `-tailnet`, `{value}`"
+                ))
+                .with_help(
+                    "set `[pulumi] project`, or use letters, digits, `-`, `_` and `.` in the name",
+                );
+        } else {
+            d = d.with_help("Pulumi names are letters, digits, `-`, `_` and `.`");
+        }
+        diagnostics.push(d);
+    }
+    if repo_path.split('/').any(|segment| segment == "..") {
+        diagnostics.push(
+            Diagnostic::error(
+                codes::B1005,
+                "invalid project manifest",
+                path_span.unwrap_or(name_span),
+            )
+            .with_label("`output.repo_path` climbs out of the repository with `..`")
+            .with_help(
+                "write the path of the generated tree from the repository's root, like `generated`",
+            ),
+        );
+    }
     Manifest {
         settings: settings(&name, pulumi_project, pulumi_stack, repo, &repo_path),
         file: Some(file),

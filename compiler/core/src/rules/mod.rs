@@ -9,10 +9,39 @@
 //! - [`hostnames`] (B3010): a tailnet hostname claimed by two hosts or exposures.
 //! - [`grant_ports`] (B3011): a grant opens a port of a tag that nothing carrying the tag serves.
 //! - [`host_selectors`] (B3015): a host without tags named by the policy.
+//! - [`k8s_names`] (B3016): a name that Kubernetes rejects.
+//! - [`tailnet_names`] (B3017): a device name, exposure hostname, tag or SSH user that the
+//!   tailnet rejects.
+//! - [`reserved_names`] (B3018): an app, host or host group named like something the generated
+//!   files already use.
+//! - [`collisions`] (B3019): two declarations that the generated files would give one name.
+//! - [`app_ports`] (B3020): one port number under two names in an app.
+//! - [`ansible_names`] (B3021): a host group, role or variable name that Ansible rejects.
+//! - [`group_cycles`] (B3022): host groups nested in themselves.
+//! - [`env_names`] (B3023, warning): an environment variable name that cannot be read.
+//! - [`role_prefixes`] (B3024, warning): a role parameter without the role's prefix.
+//! - [`empty_values`] (B3025): an empty value where a target needs one.
+//! - [`probe_ports`] (B3026): a probe on a port that its container does not serve.
+//! - [`resource_limits`] (B3027): a container's resource request above its limit.
+//!
+//! [`valid`] holds the targets' syntax rules for names that several of these share.
 
+pub mod ansible_names;
+pub mod app_ports;
+pub mod collisions;
+pub mod empty_values;
+pub mod env_names;
 pub mod grant_ports;
+pub mod group_cycles;
 pub mod host_selectors;
 pub mod hostnames;
+pub mod k8s_names;
+pub mod probe_ports;
+pub mod reserved_names;
+pub mod resource_limits;
+pub mod role_prefixes;
+pub mod tailnet_names;
+pub mod valid;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Model;
@@ -23,5 +52,17 @@ pub fn check(model: &Model) -> Vec<Diagnostic> {
     hostnames::check(model, &mut out);
     grant_ports::check(model, &mut out);
     host_selectors::check(model, &mut out);
+    k8s_names::check(model, &mut out);
+    tailnet_names::check(model, &mut out);
+    reserved_names::check(model, &mut out);
+    collisions::check(model, &mut out);
+    app_ports::check(model, &mut out);
+    ansible_names::check(model, &mut out);
+    group_cycles::check(model, &mut out);
+    env_names::check(model, &mut out);
+    role_prefixes::check(model, &mut out);
+    empty_values::check(model, &mut out);
+    probe_ports::check(model, &mut out);
+    resource_limits::check(model, &mut out);
     out
 }

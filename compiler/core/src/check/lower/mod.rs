@@ -2,12 +2,14 @@
 //! path, then source order).
 //!
 //! [`tailnet`] lowers the policy, [`hosts`] the machines and roles, [`workloads`] the clusters,
-//! repositories, secrets and apps (with the port checks of `B3012`). The project-wide checks are
+//! repositories, secrets and apps (with the port checks of `B3012`); [`spans`] records where the
+//! names the model keeps as strings were written, for the rules. The project-wide checks are
 //! here: exactly one tailnet when there is a policy (`B3013`), and a repository for Argo CD when
 //! there are apps (`B3014`).
 
 pub mod data;
 pub mod hosts;
+pub mod spans;
 pub mod tailnet;
 pub mod workloads;
 
@@ -36,6 +38,7 @@ impl Checker<'_> {
             let kind = slot.kind;
             let name = slot.decl.name.name.clone();
             let origin = self.origin(index);
+            self.record_spans(index, kind, &fields, &origin, &mut model.spans);
             match kind {
                 Kind::Tailnet => {
                     tailnets.push(origin.span);

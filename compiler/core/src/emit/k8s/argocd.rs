@@ -11,10 +11,7 @@ use crate::emit::{header_lines, put};
 use crate::model::{Cluster, Model, Origin, Repo};
 use crate::Outputs;
 
-use super::{provenance, ROOT};
-
-/// The name of the app-of-apps root Application.
-const ROOT_APP: &str = "apps";
+use super::{provenance, ROOT, ROOT_APP};
 
 /// Where an Application deploys to.
 struct Destination<'m> {

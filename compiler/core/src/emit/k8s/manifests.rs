@@ -2,12 +2,17 @@
 //! `ingress.yaml` (when it is exposed on the tailnet), one `external-secret-<secret>.yaml` per
 //! 1Password item its environment reads, and the `kustomization.yaml` that lists them and pins
 //! the image tags.
+//!
+//! An ExternalSecret is named after its item, so two apps in one namespace that read one item
+//! would write the same object twice, and their Applications would fight over it. The first of
+//! them in declaration order writes it, with every field any of them reads; the others' pods
+//! read the Secret it creates.
 
 use indexmap::IndexMap;
 
 use crate::emit::yaml::{document, Map, Yaml};
 use crate::emit::{header_lines, put};
-use crate::model::{App, EnvValue, Model, Origin, Principal};
+use crate::model::{App, EnvValue, Model, Origin, Principal, Secret};
 use crate::Outputs;
 
 use super::containers::{container, Images};
@@ -52,14 +57,25 @@ pub(super) fn emit(model: &Model, app: &App, out: &mut Outputs) {
         dir.write("ingress.yaml", ingress, &[&app.origin]);
     }
     let cluster = model.clusters.iter().find(|c| c.name == app.cluster);
-    for (secret, keys) in used_secrets(model, app) {
+    for secret in used_secrets(model, app).into_keys() {
         let Some(declared) = model.secrets.iter().find(|s| s.name == secret) else {
             continue;
         };
         let Some(cluster) = cluster else {
             continue;
         };
-        let origins = [&app.origin, &declared.origin];
+        // One ExternalSecret per item and namespace: the first app that reads the item writes
+        // it, with every field that any of the apps reads.
+        let readers = readers(model, app, secret);
+        if readers.first().is_some_and(|first| first.name != app.name) {
+            continue;
+        }
+        let keys = shared_keys(model, &readers, declared);
+        let mut origins: Vec<&Origin> = readers.iter().map(|a| &a.origin).collect();
+        if origins.is_empty() {
+            origins.push(&app.origin);
+        }
+        origins.push(&declared.origin);
         let data: Vec<Yaml> = keys
             .iter()
             .map(|key| {
@@ -262,6 +278,38 @@ fn ingress(model: &Model, app: &App) -> Option<Map> {
                 ),
         );
     Some(object)
+}
+
+/// The apps in the app's cluster and namespace that read a secret, in declaration order: they
+/// share the one ExternalSecret of that secret in the namespace.
+fn readers<'m>(model: &'m Model, app: &App, secret: &str) -> Vec<&'m App> {
+    model
+        .apps
+        .iter()
+        .filter(|a| a.cluster == app.cluster && a.namespace == app.namespace)
+        .filter(|a| used_secrets(model, a).contains_key(secret))
+        .collect()
+}
+
+/// Every key of a secret that any of the apps reads, in the order the secret declares them.
+fn shared_keys<'m>(model: &'m Model, apps: &[&'m App], secret: &'m Secret) -> Vec<&'m str> {
+    let mut keys: Vec<&str> = Vec::new();
+    for app in apps {
+        let used = used_secrets(model, app);
+        for key in used.get(secret.name.as_str()).into_iter().flatten() {
+            if !keys.contains(key) {
+                keys.push(key);
+            }
+        }
+    }
+    keys.sort_by_key(|key| {
+        secret
+            .keys
+            .iter()
+            .position(|k| k == key)
+            .unwrap_or(usize::MAX)
+    });
+    keys
 }
 
 /// The secrets an app's environment reads, in order of first use, each with the keys it reads in

@@ -13,7 +13,10 @@
 //! - The Tailscale Ingress is named `<app>-tailscale`, the corpus's convention, and written to
 //!   `ingress.yaml`.
 //! - Each ExternalSecret materialises the fields of one 1Password item that the app's environment
-//!   uses, under their own names, into the Kubernetes Secret `Secret::k8s_name()`.
+//!   uses, under their own names, into the Kubernetes Secret `Secret::k8s_name()`. When several
+//!   apps in one namespace of a cluster read one item, the first of them in declaration order
+//!   writes the one ExternalSecret, with every field any of them reads, and the others' pods
+//!   read the Secret it creates.
 //! - Every object's `metadata` carries a comment naming the declaration it came from, rather than
 //!   an annotation: provenance has no business changing what the cluster stores.
 //! - Applications (`argocd`) live in the Argo CD namespace of the first cluster, the one the
@@ -31,6 +34,9 @@ use crate::Outputs;
 
 /// The directory every Argo CD and Kubernetes file is written under.
 const ROOT: &str = "argocd";
+
+/// The name of the app-of-apps root Application, `argocd/apps/apps.yaml`; no app may take it.
+pub const ROOT_APP: &str = "apps";
 
 /// Emits the manifests of every app, their Applications and the app-of-apps root. Nothing is
 /// written for a project with no apps.
