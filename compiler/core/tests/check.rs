@@ -143,7 +143,10 @@ fn the_tailnet_policy_lowers_to_selectors_and_port_specs() {
     let ssh = &model.ssh_rules[0];
     assert_eq!(ssh.action, SshAction::Check);
     assert_eq!(ssh.users, vec!["autogroup:nonroot", "root"]);
-    assert_eq!(ssh.check_period, Some(12 * 3600));
+    assert_eq!(
+        ssh.check_period,
+        Some(bops_core::model::CheckPeriod::Seconds(12 * 3600))
+    );
     let mesh = &model.ssh_rules[1];
     assert_eq!(mesh.action, SshAction::Accept);
     assert_eq!(mesh.users, vec!["autogroup:nonroot"]);

@@ -48,6 +48,7 @@ fn vars(entries: &[(&str, Data)]) -> IndexMap<String, Data> {
 
 fn host(name: &str) -> Host {
     Host {
+        owner: None,
         origin: origin("hosts.bops", &format!("host {name}")),
         name: name.to_string(),
         device: name.to_string(),

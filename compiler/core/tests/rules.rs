@@ -45,6 +45,9 @@ fn grant(
     ip: Vec<bops_core::model::PortSpec>,
 ) -> Grant {
     Grant {
+        app: Default::default(),
+        src_posture: Vec::new(),
+        via: Vec::new(),
         origin: fx.src.origin(file, "grant", name, None),
         name: name.to_string(),
         src: vec![fx.src.sel(
@@ -344,6 +347,7 @@ fn b3015_hosts_without_tags_in_the_policy() {
     let laptop = || Principal::Host("laptop".to_string());
     let s = &fx.src;
     let ssh = SshRule {
+        accept_env: Vec::new(),
         origin: s.origin(file, "ssh", "to_laptop", None),
         name: "to_laptop".to_string(),
         action: SshAction::Check,
@@ -357,6 +361,7 @@ fn b3015_hosts_without_tags_in_the_policy() {
         check_period: None,
     };
     let test = AclTest {
+        proto: None,
         origin: s.origin(file, "test", "laptop_reaches_nas", None),
         name: "laptop_reaches_nas".to_string(),
         src: s.sel(file, "host.laptop,", laptop()),

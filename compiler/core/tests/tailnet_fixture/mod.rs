@@ -225,6 +225,7 @@ pub fn fixture() -> Fixture {
     let s = &src;
 
     let tailnet = Tailnet {
+        options: Default::default(),
         origin: s.origin(t, "tailnet", "home", Some("The home tailnet.")),
         name: "home".to_string(),
         domain: "tail1234.ts.net".to_string(),
@@ -316,6 +317,9 @@ pub fn fixture() -> Fixture {
 
     let grants = vec![
         Grant {
+            app: Default::default(),
+            src_posture: Vec::new(),
+            via: Vec::new(),
             origin: s.origin(t, "grant", "admins_all", Some("Admins reach everything.")),
             name: "admins_all".to_string(),
             src: vec![s.sel(t, "autogroup.admin], dst = [any]", autogroup("admin"))],
@@ -323,6 +327,9 @@ pub fn fixture() -> Fixture {
             ip: vec![port(s, t, "any] }", 0, None, PortRange::Any)],
         },
         Grant {
+            app: Default::default(),
+            src_posture: Vec::new(),
+            via: Vec::new(),
             origin: s.origin(
                 t,
                 "grant",
@@ -335,6 +342,9 @@ pub fn fixture() -> Fixture {
             ip: vec![port(s, t, "tcp(443)", 0, Some(Tcp), PortRange::One(443))],
         },
         Grant {
+            app: Default::default(),
+            src_posture: Vec::new(),
+            via: Vec::new(),
             origin: s.origin(t, "grant", "servers_mesh", None),
             name: "servers_mesh".to_string(),
             src: vec![s.sel(
@@ -349,6 +359,9 @@ pub fn fixture() -> Fixture {
             ip: vec![],
         },
         Grant {
+            app: Default::default(),
+            src_posture: Vec::new(),
+            via: Vec::new(),
             origin: s.origin(t, "grant", "dns", Some("Name resolution for everyone.")),
             name: "dns".to_string(),
             src: vec![s.sel(t, "any], dst = [tag.dns]", Principal::Any)],
@@ -359,6 +372,9 @@ pub fn fixture() -> Fixture {
             ],
         },
         Grant {
+            app: Default::default(),
+            src_posture: Vec::new(),
+            via: Vec::new(),
             origin: s.origin(t, "grant", "metrics", None),
             name: "metrics".to_string(),
             src: vec![s.sel(t, "tag.k8s], dst = [tag.server]", tag("k8s"))],
@@ -373,6 +389,9 @@ pub fn fixture() -> Fixture {
             )],
         },
         Grant {
+            app: Default::default(),
+            src_posture: Vec::new(),
+            via: Vec::new(),
             origin: s.origin(t, "grant", "bob_dashboards", None),
             name: "bob_dashboards".to_string(),
             src: vec![s.sel(t, "user.bob], dst", Principal::User("bob".to_string()))],
@@ -383,6 +402,7 @@ pub fn fixture() -> Fixture {
 
     let ssh_rules = vec![
         SshRule {
+            accept_env: Vec::new(),
             origin: s.origin(t, "ssh", "own_devices", None),
             name: "own_devices".to_string(),
             action: SshAction::Check,
@@ -392,6 +412,7 @@ pub fn fixture() -> Fixture {
             check_period: None,
         },
         SshRule {
+            accept_env: Vec::new(),
             origin: s.origin(
                 t,
                 "ssh",
@@ -406,9 +427,10 @@ pub fn fixture() -> Fixture {
                 s.sel(t, "host.nas]\n", Principal::Host("nas".to_string())),
             ],
             users: vec!["autogroup:nonroot".to_string(), "root".to_string()],
-            check_period: Some(12 * 3600),
+            check_period: Some(bops_core::model::CheckPeriod::Seconds(12 * 3600)),
         },
         SshRule {
+            accept_env: Vec::new(),
             origin: s.origin(t, "ssh", "server_mesh", None),
             name: "server_mesh".to_string(),
             action: SshAction::Accept,
@@ -428,6 +450,7 @@ pub fn fixture() -> Fixture {
         |snippet: &str, target: Principal, port: u16| endpoint_nth(snippet, 0, target, port);
     let acl_tests = vec![
         AclTest {
+            proto: None,
             origin: s.origin(t, "test", "alice_everything", None),
             name: "alice_everything".to_string(),
             src: s.sel(
@@ -443,6 +466,7 @@ pub fn fixture() -> Fixture {
             deny: vec![],
         },
         AclTest {
+            proto: None,
             origin: s.origin(
                 t,
                 "test",
@@ -462,6 +486,7 @@ pub fn fixture() -> Fixture {
             ],
         },
         AclTest {
+            proto: None,
             origin: s.origin(t, "test", "servers", None),
             name: "servers".to_string(),
             src: s.sel(t, "host.atlas", Principal::Host("atlas".to_string())),
@@ -469,6 +494,7 @@ pub fn fixture() -> Fixture {
             deny: vec![],
         },
         AclTest {
+            proto: None,
             origin: s.origin(t, "test", "family", None),
             name: "family".to_string(),
             src: s.sel(
@@ -485,6 +511,7 @@ pub fn fixture() -> Fixture {
     let host = |name: &str, device: &str, doc: Option<&str>, tags: &[&str], manage: bool| {
         let decl = s.span(h, &format!("host {name} "));
         Host {
+            owner: None,
             origin: s.origin(h, "host", name, doc),
             name: name.to_string(),
             device: device.to_string(),

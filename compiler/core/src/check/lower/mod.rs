@@ -114,6 +114,7 @@ impl Checker<'_> {
         }
         model.tailnet = Some(crate::model::Tailnet {
             domain: data::string(fields, "domain").unwrap_or_default(),
+            options: crate::model::PolicyOptions::default(),
             origin,
             name,
         });

@@ -45,6 +45,9 @@ pub fn grant(fields: &Record, origin: Origin, name: String) -> Grant {
             .iter()
             .filter_map(data::port_spec)
             .collect(),
+        app: indexmap::IndexMap::new(),
+        src_posture: Vec::new(),
+        via: Vec::new(),
         origin,
         name,
     }
@@ -69,7 +72,8 @@ pub fn ssh(fields: &Record, origin: Origin, name: String) -> SshRule {
         src: data::selectors(fields, "src"),
         dst: data::selectors(fields, "dst"),
         users,
-        check_period: data::seconds(fields, "check_period"),
+        check_period: data::seconds(fields, "check_period").map(crate::model::CheckPeriod::Seconds),
+        accept_env: Vec::new(),
         origin,
         name,
     }
@@ -88,6 +92,7 @@ pub fn test(fields: &Record, origin: Origin, name: String) -> Option<AclTest> {
         src,
         accept: endpoints("accept"),
         deny: endpoints("deny"),
+        proto: None,
         origin,
         name,
     })

@@ -20,8 +20,8 @@ use indexmap::IndexSet;
 
 use crate::emit::hujson::{self, Array, Object, Value};
 use crate::model::{
-    AclTest, Endpoint, Grant, Model, Origin, PortRange, PortSpec, Principal, Proto, Selector,
-    SshAction, SshRule, Tailnet,
+    AclTest, CheckPeriod, Endpoint, Grant, Model, Origin, PortRange, PortSpec, Principal, Proto,
+    Selector, SshAction, SshRule, Tailnet,
 };
 
 /// The policy's file name, next to `__main__.py`.
@@ -199,8 +199,12 @@ fn ssh_rule(s: &SshRule, names: &Names) -> Option<Object> {
         .with("src", Array::inline(src))
         .with("dst", Array::inline(dst))
         .with("users", Array::inline(s.users.iter().cloned()));
-    if let (SshAction::Check, Some(period)) = (s.action, s.check_period) {
-        rule.insert("checkPeriod", go_duration(period));
+    match (s.action, s.check_period) {
+        (SshAction::Check, Some(CheckPeriod::Seconds(period))) => {
+            rule.insert("checkPeriod", go_duration(period));
+        }
+        (SshAction::Check, Some(CheckPeriod::Always)) => rule.insert("checkPeriod", "always"),
+        _ => {}
     }
     Some(rule)
 }
@@ -263,6 +267,10 @@ impl Names<'_> {
                 .find(|x| &x.name == h)
                 .map(|x| x.tags.iter().filter_map(tag_name).collect())
                 .unwrap_or_default(),
+            Principal::Network(n) => vec![n.clone()],
+            Principal::Ip(ip) => vec![ip.clone()],
+            Principal::IpSet(s) => vec![format!("ipset:{s}")],
+            Principal::Service(s) => vec![format!("svc:{s}")],
         }
     }
 
