@@ -23,12 +23,16 @@ step "cargo test --workspace"
 REFS=$(mktemp "${TMPDIR:-/tmp}/bops-snapshot-refs.XXXXXX")
 trap 'rm -f "$REFS"' EXIT
 # Snapshots never update themselves here: a mismatch fails, and no .snap.new file is left behind.
+LOG=$(mktemp "${TMPDIR:-/tmp}/bops-test-log.XXXXXX")
+trap 'rm -f "$REFS" "$LOG"' EXIT
 INSTA_UPDATE=no INSTA_FORCE_PASS=0 INSTA_SNAPSHOT_REFERENCES_FILE="$REFS" \
-  cargo test --workspace --locked
+  cargo test --workspace --locked 2>&1 | tee "$LOG"
+# The totals over every test binary, so the last line says how many tests ran in all.
+TOTALS=$(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } } END { printf "%d passed, %d failed", p, f }' "$LOG")
 
 step "no unreferenced snapshots"
 REAL=$(mktemp "${TMPDIR:-/tmp}/bops-snapshot-real.XXXXXX")
-trap 'rm -f "$REFS" "$REAL"' EXIT
+trap 'rm -f "$REFS" "$REAL" "$LOG"' EXIT
 # insta appends the path of every snapshot a test reads to $REFS.
 xargs -r -d '\n' realpath -m < "$REFS" | sort -u > "$REAL"
 unreferenced=0
@@ -48,3 +52,6 @@ if [ $unreferenced -ne 0 ]; then
   exit 1
 fi
 echo "every snapshot is referenced"
+
+step "summary"
+echo "tests: $TOTALS"

@@ -48,6 +48,15 @@ pub enum Command {
     /// Print the explanation of a diagnostic code, with an example and how to fix it.
     Explain(ExplainArgs),
 
+    /// Ask the tailnet policy, offline: may SRC reach DST on PORT, or SSH there as a user?
+    ///
+    /// `bopsc reach [DIR] SRC DST PORT [--proto tcp|udp]` prints the grants that allow the
+    /// connection, or the grant that comes closest; `bopsc reach [DIR] SRC DST --ssh USER` asks
+    /// about a Tailscale SSH session. SRC and DST are written as in `.bops` files (`user.alice`,
+    /// `group.family`, `tag.feed`, `host.atlas`, `autogroup.internet`), or as a login or an IP
+    /// address. Exit codes: 0 allowed, 1 denied, 2 bad input, 3 undecided offline.
+    Reach(ReachArgs),
+
     /// Panic on purpose, to test the crash handler.
     #[command(name = "debug-panic", hide = true)]
     DebugPanic,
@@ -88,6 +97,32 @@ pub struct ExplainArgs {
     /// List every code with its title.
     #[arg(long, conflicts_with = "code")]
     pub list: bool,
+}
+
+/// Arguments of `bopsc reach`.
+#[derive(Debug, Args)]
+pub struct ReachArgs {
+    /// `[DIR] SRC DST PORT`, or `[DIR] SRC DST` with `--ssh`: the project directory (default:
+    /// the current one), the source, the destination and the port.
+    #[arg(required = true, num_args = 2..=4, value_name = "[DIR] SRC DST PORT")]
+    pub args: Vec<String>,
+
+    /// The protocol of the connection [default: tcp].
+    #[arg(long, value_enum)]
+    pub proto: Option<ReachProto>,
+
+    /// Ask about a Tailscale SSH session as this local user (`root`, `admin`) instead of a port.
+    #[arg(long, value_name = "USER", conflicts_with = "proto")]
+    pub ssh: Option<String>,
+}
+
+/// The protocols `bopsc reach` asks about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReachProto {
+    /// TCP.
+    Tcp,
+    /// UDP.
+    Udp,
 }
 
 /// When to colour output.

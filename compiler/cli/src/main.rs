@@ -3,16 +3,19 @@
 //! A thin shell around the pure `bops_core` library: it parses the command line ([`cli`]), reads
 //! a project from disk ([`read`]), compiles it, prints the diagnostics ([`report`]) and writes the
 //! generated tree atomically ([`write`]). `bopsc explain` prints the explanation of a code
-//! ([`explain`]); a panic is reported as a bug in bopsc ([`panic`]).
+//! ([`explain`]); `bopsc reach` asks the tailnet policy one question ([`reach`]); a panic is
+//! reported as a bug in bopsc ([`panic`]).
 //!
 //! Exit codes: 0 when the project compiles (warnings allowed), 1 when it has errors, 2 for a usage
-//! or IO error, 101 for a crash.
+//! or IO error, 101 for a crash. `bopsc reach` answers with 0 (allowed), 1 (denied), 2 (bad
+//! input) or 3 (undecided offline).
 
 mod build;
 mod cli;
 mod explain;
 mod failure;
 mod panic;
+mod reach;
 mod read;
 mod report;
 mod write;
@@ -33,6 +36,8 @@ pub enum Exit {
     InputErrors = 1,
     /// A usage or IO error.
     Failure = 2,
+    /// `bopsc reach`: the answer depends on facts not known offline.
+    Undecided = 3,
 }
 
 fn main() -> ExitCode {
@@ -47,6 +52,7 @@ fn main() -> ExitCode {
         Command::Build(args) => build::build(args, style),
         Command::Check(args) => build::check(args, style),
         Command::Explain(args) => explain::explain(args),
+        Command::Reach(args) => reach::reach(args, style),
         Command::DebugPanic => crash(),
     };
     let exit = result.unwrap_or_else(|failure| {

@@ -10,7 +10,8 @@
 //! 3. [`check`]: resolve names, check types, evaluate expressions and templates, and lower the
 //!    declarations into the [`model`].
 //! 4. [`rules`]: the consistency checks over the model, within and across the tailnet, hosts and
-//!    workloads.
+//!    workloads; when checking found no error, also the policy's tests, evaluated with
+//!    [`policy`].
 //! 5. [`emit`]: the Pulumi, Ansible and Kubernetes/Argo CD files, each a pure function of the model.
 //!
 //! [`compile`] runs them all. A stage that finds errors still returns what it could build, so that
@@ -21,6 +22,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod emit;
 pub mod model;
+pub mod policy;
 pub mod project;
 pub mod rules;
 pub mod source;
@@ -92,7 +94,11 @@ pub fn compile(input: &Input) -> Compilation {
 
     let project = project::load(input, &mut sources, &mut diagnostics);
     let model = check::check(&project, &sources, &mut diagnostics);
+    let checked_cleanly = !diagnostic::has_errors(&diagnostics);
     diagnostics.extend(rules::check(&model));
+    if checked_cleanly {
+        diagnostics.extend(rules::check_policy(&model));
+    }
 
     let outputs = if diagnostic::has_errors(&diagnostics) {
         None

@@ -592,3 +592,347 @@ fn deep_evaluation_stops_with_a_diagnostic_not_a_stack_overflow() {
     text.push_str("host h300 { user = \"u\" }\n");
     assert!(codes_of(text).is_empty());
 }
+
+// ------------------------------------------------------------------------------------------------
+// The rest of the tailnet policy: addresses, capabilities, legacy ACLs, tests with a protocol.
+
+/// Compiles one file and returns its model, whatever the diagnostics.
+fn model_with_errors(text: &str) -> Model {
+    let compilation = compile(&Input {
+        manifest: None,
+        files: vec![InputFile {
+            path: "main.bops".into(),
+            text: text.to_string(),
+        }],
+        assets: Default::default(),
+    });
+    compilation.model.unwrap()
+}
+
+#[test]
+fn addresses_lower_to_networks_ip_sets_and_routes() {
+    use bops_core::model::CheckPeriod;
+    let model = case("tailnet_addresses");
+    let networks: Vec<(&str, &str)> = model
+        .networks
+        .iter()
+        .map(|n| (n.name.as_str(), n.address.as_str()))
+        .collect();
+    // Addresses are written in canonical form.
+    assert_eq!(
+        networks,
+        vec![
+            ("office", "192.168.1.0/24"),
+            ("printer", "192.168.1.20"),
+            ("lab6", "fd00:ab::/64")
+        ]
+    );
+    let lab = &model.ip_sets[0];
+    assert_eq!(lab.name, "lab");
+    assert_eq!(
+        principals(&lab.add),
+        vec![
+            Principal::Ip("10.20.0.0/16".into()),
+            Principal::Network("lab6".into()),
+            Principal::Ip("192.0.2.50-192.0.2.100".into()),
+        ]
+    );
+    assert_eq!(
+        principals(&lab.remove),
+        vec![Principal::Ip("10.20.99.0/24".into())]
+    );
+    assert_eq!(
+        principals(&model.ip_sets[1].add),
+        vec![
+            Principal::Network("office".into()),
+            Principal::IpSet("lab".into())
+        ]
+    );
+    assert_eq!(
+        principals(&model.ip_sets[2].add),
+        vec![Principal::Autogroup("internet".into())]
+    );
+
+    let offices = &model.grants[0];
+    assert_eq!(
+        principals(&offices.dst),
+        vec![
+            Principal::IpSet("offices".into()),
+            Principal::Network("printer".into())
+        ]
+    );
+    let routers_out = &model.grants[1];
+    assert_eq!(
+        principals(&routers_out.dst),
+        vec![
+            Principal::IpSet("internet".into()),
+            Principal::Ip("fd7a:115c:a1e0::1".into())
+        ]
+    );
+    assert_eq!(
+        principals(&model.grants[2].src),
+        vec![Principal::Ip("100.64.0.7".into())]
+    );
+
+    let routers = &model.auto_approvers[0];
+    // A network route is its address; an `ip` one canonical.
+    assert_eq!(
+        routers.routes,
+        vec!["192.168.1.0/24", "10.20.0.0/16", "fd00:ab::/64"]
+    );
+    assert!(routers.exit_node);
+    assert!(routers.services.is_empty());
+    assert_eq!(
+        principals(&routers.approvers),
+        vec![Principal::Tag("router".into())]
+    );
+
+    let test = &model.acl_tests[0];
+    assert_eq!(test.accept[0].target, Principal::Network("printer".into()));
+    assert_eq!(test.accept[0].port, 631);
+    assert_eq!(test.deny[0].target, Principal::Ip("10.20.99.5".into()));
+    assert_eq!(test.proto, None);
+    assert!(model
+        .ssh_rules
+        .iter()
+        .all(|s| s.check_period != Some(CheckPeriod::Always)));
+}
+
+#[test]
+fn capabilities_postures_and_options_lower() {
+    let model = case("tailnet_capabilities");
+    let options = &model.tailnet.as_ref().unwrap().options;
+    assert_eq!(options.default_src_posture, vec!["up_to_date"]);
+    assert_eq!(options.disable_ipv4, Some(false));
+    assert_eq!(options.one_cgnat_route.as_deref(), Some("mac-always"));
+    assert_eq!(options.randomize_client_port, Some(true));
+
+    let postures: Vec<(&str, Vec<&str>)> = model
+        .postures
+        .iter()
+        .map(|p| {
+            (
+                p.name.as_str(),
+                p.rules.iter().map(String::as_str).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        postures,
+        vec![
+            (
+                "up_to_date",
+                vec![
+                    "node:tsReleaseTrack == 'stable'",
+                    "node:tsVersion >= '1.60'"
+                ]
+            ),
+            (
+                "managed_mac",
+                vec![
+                    "node:os IN ['macos']",
+                    "node:tsAutoUpdate",
+                    "custom:tier NOT IN ['guest', 'lab']"
+                ]
+            ),
+        ]
+    );
+
+    // A grant of capabilities only opens no port.
+    let admin = &model.grants[0];
+    assert!(admin.ip.is_empty());
+    let admin_caps: Vec<&str> = admin.app.keys().map(String::as_str).collect();
+    assert_eq!(admin_caps, vec!["tailscale.com/cap/golink"]);
+    let mut golink = IndexMap::new();
+    golink.insert("admin".to_string(), Data::Bool(true));
+    assert_eq!(
+        admin.app["tailscale.com/cap/golink"],
+        vec![Data::Map(golink)]
+    );
+
+    // References in capability values are written the way the policy names them.
+    let users = &model.grants[1];
+    assert_eq!(
+        specs(&users.ip),
+        vec![(Some(Proto::Tcp), PortRange::One(443))]
+    );
+    assert_eq!(users.src_posture, vec!["managed_mac"]);
+    let Data::Map(stats) = &users.app["example.com/cap/golink-stats"][0] else {
+        panic!("a capability value is a record");
+    };
+    assert_eq!(stats["view"], Data::List(vec![s("daily"), s("weekly")]));
+    assert_eq!(stats["limit"], Data::Int(100));
+    assert_eq!(
+        stats["owners"],
+        Data::List(vec![
+            s("alice@example.com"),
+            s("group:ops"),
+            s("tag:golink")
+        ])
+    );
+
+    let internet = &model.grants[2];
+    assert_eq!(
+        principals(&internet.via),
+        vec![Principal::Tag("exit".into())]
+    );
+    assert_eq!(
+        principals(&internet.dst),
+        vec![Principal::Autogroup("internet".into())]
+    );
+    assert!(internet.src_posture.is_empty());
+
+    let funnel = &model.node_attrs[0];
+    assert_eq!(funnel.attr, vec!["funnel"]);
+    assert!(funnel.app.is_empty());
+    let connectors = &model.node_attrs[1];
+    assert_eq!(principals(&connectors.target), vec![Principal::Any]);
+    assert!(connectors.attr.is_empty());
+    let Data::Map(connector) = &connectors.app["tailscale.com/app-connectors"][0] else {
+        panic!("a capability value is a record");
+    };
+    assert_eq!(
+        connector["connectors"],
+        Data::List(vec![s("tag:connector")])
+    );
+}
+
+#[test]
+fn legacy_acls_tests_and_ssh_lower_with_their_protocols() {
+    use bops_core::model::CheckPeriod;
+    let model = case("tailnet_acls_and_tests");
+    let ports = |acl: usize| -> Vec<(Principal, Vec<PortRange>)> {
+        model.acls[acl]
+            .dst
+            .iter()
+            .map(|d| (d.target.clone(), d.ports.clone()))
+            .collect()
+    };
+    // The protocol comes from the port specs when `proto` is not written.
+    assert_eq!(model.acls[0].name, "family_web");
+    assert_eq!(model.acls[0].proto, Some(Proto::Tcp));
+    assert_eq!(
+        ports(0),
+        vec![
+            (
+                Principal::Tag("server".into()),
+                vec![PortRange::One(80), PortRange::One(443)]
+            ),
+            (
+                Principal::Tag("k8s".into()),
+                vec![PortRange::Range(8000, 8100)]
+            ),
+        ]
+    );
+    assert_eq!(model.acls[1].proto, Some(Proto::Udp));
+    assert_eq!(
+        ports(1)[1],
+        (
+            Principal::Ip("fd7a:115c:a1e0::53".into()),
+            vec![PortRange::One(53)]
+        )
+    );
+    // Bare ports without `proto`: TCP and UDP.
+    assert_eq!(model.acls[2].proto, None);
+    // `x @ icmp()`: ICMP, every port.
+    assert_eq!(model.acls[3].proto, Some(Proto::Icmp));
+    assert_eq!(
+        ports(3),
+        vec![(Principal::Host("nas".into()), vec![PortRange::Any])]
+    );
+
+    assert_eq!(
+        principals(&model.grants[0].dst),
+        vec![Principal::Service("web".into())]
+    );
+
+    let admins = &model.ssh_rules[0];
+    assert_eq!(admins.check_period, Some(CheckPeriod::Always));
+    assert_eq!(admins.accept_env, vec!["GIT_*", "LC_?", "EDITOR"]);
+    assert_eq!(admins.users, vec!["root", "autogroup:nonroot"]);
+    assert_eq!(
+        model.ssh_rules[1].check_period,
+        Some(CheckPeriod::Seconds(20 * 3600))
+    );
+
+    let protos: Vec<Option<Proto>> = model.acl_tests.iter().map(|t| t.proto).collect();
+    assert_eq!(
+        protos,
+        vec![Some(Proto::Tcp), Some(Proto::Udp), Some(Proto::Icmp)]
+    );
+    // An ICMP destination is port 0, as Tailscale's tests write it.
+    assert_eq!(model.acl_tests[2].accept[0].port, 0);
+
+    let ssh_test = &model.ssh_tests[0];
+    assert_eq!(ssh_test.src.principal, Principal::User("alice".into()));
+    assert_eq!(
+        principals(&ssh_test.dst),
+        vec![
+            Principal::Tag("server".into()),
+            Principal::Host("nas".into())
+        ]
+    );
+    assert_eq!(ssh_test.check, vec!["root", "alice"]);
+    assert!(ssh_test.accept.is_empty() && ssh_test.deny.is_empty());
+
+    let services = &model.auto_approvers[0];
+    assert_eq!(
+        principals(&services.services),
+        vec![
+            Principal::Service("web".into()),
+            Principal::Tag("k8s".into())
+        ]
+    );
+    assert!(!services.exit_node && services.routes.is_empty());
+
+    let owners: Vec<(&str, Option<&str>)> = model
+        .hosts
+        .iter()
+        .map(|h| (h.name.as_str(), h.owner.as_deref()))
+        .collect();
+    assert_eq!(
+        owners,
+        vec![
+            ("nas", None),
+            ("resolver", None),
+            ("node1", None),
+            ("laptop", Some("bob"))
+        ]
+    );
+}
+
+#[test]
+fn policy_entries_in_error_are_reported_once_and_left_out_of_the_model() {
+    let text = r#"
+tailnet home { domain = "tail1234.ts.net" }
+user alice { email = "alice@example.com", admin = true }
+tag web {}
+host web { tags = [tag.web] }
+grant ok { src = [autogroup.admin], dst = [tag.web], ip = [tcp(443)] }
+grant nothing { src = [autogroup.member], dst = [tag.web], ip = [] }
+grant broken { src = [autogroup.member], dst = [tag.web], ip = [tcp(70000)] }
+grant backwards { src = [autogroup.self, autogroup.admin], dst = [tag.web], ip = [tcp(22)] }
+acl mixed { src = [autogroup.member], dst = [tag.web @ [tcp(443), udp(53)]] }
+test pings { src = user.alice, proto = "tcp", accept = [tag.web @ icmp()] }
+test mixed_places { src = user.alice, accept = [tag.web @ 22, any @ 22] }
+test from_cidr { src = ip("10.0.0.0/8"), accept = [tag.web @ 22] }
+"#;
+    // One diagnostic per mistake: no rule reports the entries again.
+    let mut codes = codes_of(text.to_string());
+    codes.sort();
+    assert_eq!(
+        codes,
+        vec!["B2005", "B3032", "B3032", "B3032", "B3034", "B3035", "B3035"]
+    );
+    let model = model_with_errors(text);
+    let grants: Vec<&str> = model.grants.iter().map(|g| g.name.as_str()).collect();
+    assert_eq!(grants, vec!["ok", "backwards"]);
+    assert_eq!(
+        principals(&model.grants[1].src),
+        vec![Principal::Autogroup("admin".into())]
+    );
+    assert!(model.acls.is_empty());
+    let tests: Vec<&str> = model.acl_tests.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(tests, vec!["mixed_places"]);
+    assert_eq!(model.acl_tests[0].accept.len(), 1);
+}

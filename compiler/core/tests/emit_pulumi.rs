@@ -142,7 +142,8 @@ fn policy_reads_back_as_the_model_says() {
         .keys()
         .map(String::as_str)
         .collect();
-    assert_eq!(keys, ["groups", "tagOwners", "grants", "ssh", "tests"]);
+    // In the order of Tailscale's reference: targets, rules, tag owners, assertions.
+    assert_eq!(keys, ["groups", "grants", "ssh", "tagOwners", "tests"]);
     assert_eq!(
         policy["groups"],
         json!({"group:family": ["alice@example.com", "bob@example.com"]})
@@ -336,9 +337,483 @@ fn dump_for_the_real_tools() {
     };
     let mut out = emit(&fixture().model);
     out.extend(emit(&stressed()));
+    out.extend(emit(&with_resources()));
+    out.extend(emit(&stressed_resources()));
     for (path, f) in &out {
         let target = std::path::Path::new(&dir).join(path);
         std::fs::create_dir_all(target.parent().unwrap()).unwrap();
         std::fs::write(&target, &f.contents).unwrap();
     }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Auth keys, the tailnet's DNS settings and public DNS zones.
+
+use bops_core::model::{AuthKey, DnsRecord, DnsZone, Origin, RecordValue, TailnetDns};
+
+/// An origin in `resources.bops` (spans do not matter to the emitter).
+fn resource_origin(model: &Model, decl: &str, doc: Option<&str>) -> Origin {
+    Origin {
+        span: model.tailnet.as_ref().unwrap().origin.span,
+        file: "resources.bops".to_string(),
+        decl: decl.to_string(),
+        doc: doc.map(str::to_string),
+    }
+}
+
+fn tag_selector(model: &Model, name: &str) -> Selector {
+    Selector {
+        principal: Principal::Tag(name.to_string()),
+        span: model.tailnet.as_ref().unwrap().origin.span,
+    }
+}
+
+/// The fixture with two auth keys, DNS settings, and two zones in one project (records pointing
+/// at a host's address, an app's tailnet name and literals) plus a third zone in its own project
+/// with literals only.
+fn with_resources() -> Model {
+    let mut model = fixture().model;
+    let ci = AuthKey {
+        export: None,
+        origin: resource_origin(&model, "authkey ci-runner", Some("CI runners.")),
+        name: "ci-runner".to_string(),
+        reusable: true,
+        ephemeral: true,
+        preauthorized: true,
+        tags: vec![tag_selector(&model, "server")],
+        expiry: Some(7_776_000),
+        description: Some("CI \"runners\"".to_string()),
+    };
+    let once = AuthKey {
+        export: None,
+        origin: resource_origin(&model, "authkey once", None),
+        name: "once".to_string(),
+        reusable: false,
+        ephemeral: false,
+        preauthorized: false,
+        tags: Vec::new(),
+        expiry: None,
+        description: None,
+    };
+    model.auth_keys = vec![ci, once];
+    let mut split = indexmap::IndexMap::new();
+    split.insert(
+        "corp.example.com".to_string(),
+        vec!["10.0.0.53".to_string(), "10.0.1.53".to_string()],
+    );
+    model.dns = Some(TailnetDns {
+        origin: resource_origin(&model, "dns home", None),
+        nameservers: vec!["1.1.1.1".to_string(), "2606:4700:4700::1111".to_string()],
+        search_paths: vec!["example.com".to_string()],
+        magic_dns: true,
+        override_local_dns: true,
+        split,
+    });
+    let zone = |model: &Model, name: &str, domain: &str, project: &str, stack: &str| DnsZone {
+        origin: resource_origin(model, &format!("zone {name}"), None),
+        name: name.to_string(),
+        domain: domain.to_string(),
+        provider: "gandi".to_string(),
+        pulumi_project: project.to_string(),
+        pulumi_stack: stack.to_string(),
+    };
+    model.dns_zones = vec![
+        zone(&model, "public", "example.com", "homelab-dns", "prod"),
+        zone(&model, "site", "example.net", "site-dns", "example-net"),
+        zone(&model, "mail", "example.org", "homelab-dns", "prod"),
+    ];
+    let record =
+        |model: &Model, name: &str, zone: &str, record: &str, kind: &str, values| DnsRecord {
+            origin: resource_origin(model, &format!("record {name}"), None),
+            name: name.to_string(),
+            zone: zone.to_string(),
+            record: record.to_string(),
+            kind: kind.to_string(),
+            ttl: 300,
+            values,
+        };
+    let literal = |s: &str| RecordValue::Literal(s.to_string());
+    model.dns_records = vec![
+        record(
+            &model,
+            "ops",
+            "public",
+            "*.ops",
+            "A",
+            vec![RecordValue::HostAddress("atlas".to_string())],
+        ),
+        record(
+            &model,
+            "mixed",
+            "public",
+            "mixed",
+            "A",
+            vec![
+                literal("203.0.113.7"),
+                RecordValue::HostAddress("nas".to_string()),
+                RecordValue::HostAddress("atlas".to_string()),
+                literal("203.0.113.8"),
+            ],
+        ),
+        record(
+            &model,
+            "feed",
+            "public",
+            "feed",
+            "CNAME",
+            vec![RecordValue::Fqdn("feed.tail1234.ts.net".to_string())],
+        ),
+        record(
+            &model,
+            "www",
+            "site",
+            "www",
+            "A",
+            vec![literal("203.0.113.10")],
+        ),
+        record(
+            &model,
+            "spf",
+            "mail",
+            "@",
+            "TXT",
+            vec![literal("v=spf1 -all")],
+        ),
+    ];
+    model
+}
+
+/// The resources pushed to the printer's limits: the stressed fixture's long host name in a
+/// record, long record and zone names, many values.
+fn stressed_resources() -> Model {
+    let mut model = stressed();
+    let resources = with_resources();
+    model.auth_keys = resources.auth_keys;
+    model.dns = resources.dns;
+    model.dns_zones = resources.dns_zones;
+    for zone in &mut model.dns_zones {
+        zone.pulumi_project = format!("stress-{}", zone.pulumi_project);
+    }
+    let long_host = model.hosts[0].name.clone();
+    let mut records = resources.dns_records;
+    for record in &mut records {
+        record.name = format!("a-rather-long-record-name-for-{}", record.name);
+        record.record = format!("a-rather-long-record-name-for-testing.{}", record.record);
+        for value in &mut record.values {
+            if let RecordValue::HostAddress(host) = value {
+                *host = long_host.clone();
+            }
+        }
+        record.values.extend(
+            (0..6)
+                .filter(|_| record.kind == "A")
+                .map(|i| RecordValue::Literal(format!("203.0.113.{}", 100 + i))),
+        );
+    }
+    model.dns_records = records;
+    model
+}
+
+#[test]
+fn long_resource_lines_split_the_way_ruff_formats_them() {
+    let out = emit(&stressed_resources());
+    let program = &out["pulumi/stress-homelab-dns/__main__.py"].contents;
+    insta::assert_snapshot!("stressed_zone_main_py", program);
+    for line in program.lines() {
+        let is_string = line.trim_start().starts_with('"') || line.contains("name=\"");
+        assert!(
+            line.chars().count() <= 88 || is_string,
+            "line too long and not a lone string: {line}"
+        );
+    }
+}
+
+#[test]
+fn resources_snapshots() {
+    let out = emit(&with_resources());
+    insta::assert_snapshot!(
+        "resources_main_py",
+        &out["pulumi/homelab-tailnet/__main__.py"].contents
+    );
+    insta::assert_snapshot!(
+        "resources_zone_main_py",
+        &out["pulumi/homelab-dns/__main__.py"].contents
+    );
+}
+
+#[test]
+fn auth_keys_dns_and_the_policy_hash_are_in_the_tailnet_program() {
+    let out = emit(&with_resources());
+    let program = file(&out, "__main__.py");
+    assert_eq!(program.matches("tailscale.TailnetKey(").count(), 2);
+    assert_eq!(program.matches("tailscale.DnsConfiguration(").count(), 1);
+    assert!(program.contains("ci_runner_key = tailscale.TailnetKey(\n    \"ci-runner\",\n"));
+    assert!(program.contains("    expiry=7776000,\n"));
+    assert!(program.contains("    description='CI \"runners\"',\n"));
+    // A key with tags is created after the policy that defines them; one without is not held up.
+    let once = program.split("once_key = ").nth(1).unwrap();
+    let once = &once[..once.find(")\n").unwrap()];
+    assert!(!once.contains("depends_on"), "{once}");
+    assert!(!once.contains("tags="), "{once}");
+    assert!(!once.contains("expiry="), "{once}");
+    // The keys are exported as secrets, and never written anywhere else.
+    assert!(program
+        .contains("pulumi.export(\"ci_runner_authkey\", pulumi.Output.secret(ci_runner_key.key))"));
+    assert!(program.contains("pulumi.export(\"once_authkey\", pulumi.Output.secret(once_key.key))"));
+    assert!(program.contains("pulumi.export(\"policy_hash\", policy_hash)"));
+    assert!(program.contains("import hashlib\n"));
+    assert!(program.contains("override_local_dns=True,"));
+    assert!(program
+        .contains("\"nameservers\": [{\"address\": \"10.0.0.53\"}, {\"address\": \"10.0.1.53\"}]"));
+    assert!(program.contains("2 auth keys and its DNS settings."));
+}
+
+#[test]
+fn zones_are_grouped_by_pulumi_project() {
+    let out = emit(&with_resources());
+    let paths: Vec<&str> = out
+        .keys()
+        .map(String::as_str)
+        .filter(|p| !p.starts_with("pulumi/homelab-tailnet/"))
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "pulumi/homelab-dns/Pulumi.prod.yaml",
+            "pulumi/homelab-dns/Pulumi.yaml",
+            "pulumi/homelab-dns/__main__.py",
+            "pulumi/homelab-dns/requirements.txt",
+            "pulumi/homelab-dns/ruff.toml",
+            "pulumi/site-dns/Pulumi.example-net.yaml",
+            "pulumi/site-dns/Pulumi.yaml",
+            "pulumi/site-dns/__main__.py",
+            "pulumi/site-dns/requirements.txt",
+            "pulumi/site-dns/ruff.toml",
+        ]
+    );
+    let homelab = &out["pulumi/homelab-dns/__main__.py"].contents;
+    assert_eq!(homelab.matches("gandi.livedns.Record(").count(), 4);
+    assert!(homelab.contains("zone=\"example.org\""));
+    // One lookup per host, however many records use it.
+    assert_eq!(homelab.matches("tailscale.get_device(").count(), 2);
+    assert!(homelab.contains("atlas_device = tailscale.get_device(name=\"atlas.tail1234.ts.net\")"));
+    assert!(homelab.contains("nas_device = tailscale.get_device(name=\"vault.tail1234.ts.net\")"));
+    assert!(homelab.contains("atlas_ipv4 = [a for a in atlas_addresses if \".\" in a]"));
+    assert!(homelab.contains("    values=atlas_ipv4,\n"));
+    assert!(homelab
+        .contains("    values=[\"203.0.113.7\", *nas_ipv4, *atlas_ipv4, \"203.0.113.8\"],\n"));
+    assert!(homelab.contains("    values=[\"feed.tail1234.ts.net.\"],\n"));
+    let stack: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(&out["pulumi/homelab-dns/Pulumi.prod.yaml"].contents).unwrap();
+    assert_eq!(stack["config"]["tailscale:tailnet"], "tail1234.ts.net");
+    let reqs = &out["pulumi/homelab-dns/requirements.txt"].contents;
+    assert!(reqs.contains("\npulumiverse-gandi>=2.3.2,<3.0.0\n"));
+    assert!(reqs.contains("\npulumi-tailscale>="));
+
+    // Literals only: no Tailscale provider, no tailnet in the stack.
+    let site = &out["pulumi/site-dns/__main__.py"].contents;
+    assert!(!site.contains("tailscale"));
+    let stack: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(&out["pulumi/site-dns/Pulumi.example-net.yaml"].contents).unwrap();
+    assert!(stack["config"].as_mapping().unwrap().is_empty());
+    assert!(!out["pulumi/site-dns/requirements.txt"]
+        .contents
+        .contains("tailscale"));
+}
+
+#[test]
+fn zones_are_written_without_a_tailnet() {
+    let mut model = with_resources();
+    model.tailnet = None;
+    model.dns_records.retain(|r| {
+        r.values
+            .iter()
+            .all(|v| matches!(v, RecordValue::Literal(_)))
+    });
+    let out = emit(&model);
+    assert!(out
+        .keys()
+        .all(|p| !p.starts_with("pulumi/homelab-tailnet/")));
+    assert!(out.contains_key("pulumi/site-dns/__main__.py"));
+    assert!(out.contains_key("pulumi/homelab-dns/__main__.py"));
+}
+
+#[test]
+fn resource_files_start_with_the_provenance_header() {
+    let out = emit(&with_resources());
+    for (path, f) in &out {
+        let marker = if path.ends_with(".hujson") { "//" } else { "#" };
+        let mut lines = f.contents.lines();
+        assert_eq!(
+            lines.next().unwrap(),
+            format!("{marker} Generated by bopsc. Do not edit: change the source and run `bopsc build`."),
+            "{path}"
+        );
+        let source = lines.next().unwrap();
+        assert!(
+            source.starts_with(&format!("{marker} Source: ")),
+            "{path}: {source}"
+        );
+    }
+    assert!(out["pulumi/homelab-dns/__main__.py"]
+        .sources
+        .contains(&"hosts.bops".to_string()));
+    assert!(out["pulumi/homelab-tailnet/__main__.py"]
+        .sources
+        .contains(&"resources.bops".to_string()));
+}
+
+fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The Python of the validators `tests/validators/setup.sh` installed, if they are.
+#[allow(clippy::disallowed_methods)]
+fn validators_python() -> Option<std::path::PathBuf> {
+    let prefix = match std::env::var_os("BOPS_VALIDATORS") {
+        Some(p) if !p.is_empty() => std::path::PathBuf::from(p),
+        _ => workspace_root().join("target/validators"),
+    };
+    let python = prefix.join("venv/bin/python");
+    python.is_file().then_some(python)
+}
+
+/// Runs `tests/validators/pulumi_mocks.py` on one emitted project and reads its dump.
+#[allow(clippy::disallowed_methods)]
+fn mock_run(python: &std::path::Path, out: &Outputs, project: &str) -> Value {
+    let dir =
+        std::env::temp_dir().join(format!("bops-emit-pulumi-{}-{project}", std::process::id()));
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    let prefix = format!("pulumi/{project}/");
+    for (path, f) in out.iter().filter(|(p, _)| p.starts_with(&prefix)) {
+        let target = dir.join(&path[prefix.len()..]);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::write(&target, &f.contents).unwrap();
+    }
+    let dump = dir.join("dump.json");
+    let run = std::process::Command::new(python)
+        .arg(workspace_root().join("tests/validators/pulumi_mocks.py"))
+        .arg(&dir)
+        .arg("--dump")
+        .arg(&dump)
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "the mock run of {project} failed:\n{}{}",
+        String::from_utf8_lossy(&run.stdout),
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let value = serde_json::from_str(&std::fs::read_to_string(&dump).unwrap()).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    value
+}
+
+/// The (type, name) of every resource a dump holds, sorted.
+fn registered(dump: &Value) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = dump["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r[0].as_str().unwrap().to_string(),
+                r[1].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn the_mock_run_creates_exactly_the_resources_the_model_says() {
+    let Some(python) = validators_python() else {
+        let ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false");
+        assert!(
+            !ci,
+            "the validators are not installed; run tests/validators/setup.sh"
+        );
+        eprintln!("SKIPPED the mock run: run tests/validators/setup.sh to install the validators");
+        return;
+    };
+    let model = with_resources();
+    let out = emit(&model);
+
+    let tailnet = mock_run(&python, &out, "homelab-tailnet");
+    let mut expected: Vec<(String, String)> = vec![
+        ("tailscale:index/acl:Acl".into(), "tailnet-acl".into()),
+        (
+            "tailscale:index/dnsConfiguration:DnsConfiguration".into(),
+            "tailnet-dns".into(),
+        ),
+    ];
+    for host in model
+        .hosts
+        .iter()
+        .filter(|h| h.manage_tags && !h.tags.is_empty())
+    {
+        expected.push((
+            "tailscale:index/deviceTags:DeviceTags".into(),
+            format!("{}-tags", host.name),
+        ));
+    }
+    for key in &model.auth_keys {
+        expected.push((
+            "tailscale:index/tailnetKey:TailnetKey".into(),
+            key.name.clone(),
+        ));
+    }
+    expected.sort();
+    assert_eq!(registered(&tailnet), expected);
+    for key in ["ci_runner_authkey", "once_authkey"] {
+        assert_eq!(tailnet["exports"][key]["secret"], true, "{key}");
+    }
+    let resources = tailnet["resources"].as_array().unwrap();
+    let ci = resources.iter().find(|r| r[1] == "ci-runner").unwrap();
+    assert_eq!(ci[2]["tags"], json!(["tag:server"]));
+    assert_eq!(ci[2]["expiry"], 7_776_000.0);
+    let dns = resources.iter().find(|r| r[1] == "tailnet-dns").unwrap();
+    assert_eq!(
+        dns[2]["splitDns"],
+        json!([{"domain": "corp.example.com", "nameservers": [{"address": "10.0.0.53"}, {"address": "10.0.1.53"}]}])
+    );
+
+    for project in ["homelab-dns", "site-dns"] {
+        let dump = mock_run(&python, &out, project);
+        let zones: Vec<&str> = model
+            .dns_zones
+            .iter()
+            .filter(|z| z.pulumi_project == project)
+            .map(|z| z.name.as_str())
+            .collect();
+        let mut expected: Vec<(String, String)> = model
+            .dns_records
+            .iter()
+            .filter(|r| zones.contains(&r.zone.as_str()))
+            .map(|r| ("gandi:livedns/record:Record".to_string(), r.name.clone()))
+            .collect();
+        expected.sort();
+        assert_eq!(registered(&dump), expected, "{project}");
+    }
+    let homelab = mock_run(&python, &out, "homelab-dns");
+    let mixed = homelab["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r[1] == "mixed")
+        .unwrap();
+    let values: Vec<&str> = mixed[2]["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    // The literals in place, each host's looked-up IPv4 address (never its IPv6 one) between.
+    assert_eq!(values.len(), 4, "{values:?}");
+    assert_eq!(values[0], "203.0.113.7");
+    assert_eq!(values[3], "203.0.113.8");
+    assert!(values[1].starts_with("100.64.") && values[2].starts_with("100.64."));
 }

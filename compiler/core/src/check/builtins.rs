@@ -1,6 +1,6 @@
-//! The built-in functions: port specs (`tcp`, `udp`, `icmp`) and small helpers on strings,
-//! lists and maps (`len`, `join`, `lower`, `upper`, `replace`, `keys`, `values`, `contains`,
-//! `str`).
+//! The built-in functions: port specs (`tcp`, `udp`, `icmp`), addresses of the policy (`ip`) and
+//! small helpers on strings, lists and maps (`len`, `join`, `lower`, `upper`, `replace`, `keys`,
+//! `values`, `contains`, `str`).
 
 use super::call::{ParamDefault, ParamSig, Signature};
 use super::ops;
@@ -12,8 +12,8 @@ use crate::source::Span;
 
 /// Every built-in function's name.
 pub const NAMES: &[&str] = &[
-    "tcp", "udp", "icmp", "len", "join", "lower", "upper", "replace", "keys", "values", "contains",
-    "str",
+    "tcp", "udp", "icmp", "ip", "len", "join", "lower", "upper", "replace", "keys", "values",
+    "contains", "str",
 ];
 
 /// The built-in function with this name.
@@ -36,6 +36,7 @@ pub fn signature(name: &'static str) -> Signature<'static> {
     let params = match name {
         "tcp" | "udp" => vec![required("port"), optional("to")],
         "icmp" => Vec::new(),
+        "ip" => vec![required("address")],
         "len" | "lower" | "upper" | "keys" | "values" | "str" => vec![required("value")],
         "join" => vec![required("list"), required("separator")],
         "replace" => vec![required("string"), required("from"), required("to")],
@@ -70,6 +71,7 @@ pub fn call(checker: &mut Checker<'_>, name: &str, args: Vec<Option<Value>>, spa
             proto: Some(Proto::Icmp),
             ports: PortRange::Any,
         }),
+        "ip" => ip_address(first),
         "len" => len(first),
         "join" => join(first, second),
         "lower" => string(first).map(|s| V::Str(s.to_lowercase())),
@@ -138,6 +140,28 @@ fn record(value: Option<Value>) -> Result<Record, Box<Diagnostic>> {
         }) => Ok(r),
         Some(other) => Err(expected(&other, "a map")),
         None => Ok(Record::new()),
+    }
+}
+
+/// `ip("10.0.0.0/8")`: an address, a CIDR range or an address range (`B3028` when malformed).
+fn ip_address(value: Option<Value>) -> Result<V, Box<Diagnostic>> {
+    let Some(value) = value else {
+        return Ok(V::Null);
+    };
+    let V::Str(text) = &value.kind else {
+        return Err(expected(&value, "`string`"));
+    };
+    match super::lower::tailnet::ip::parse(text) {
+        Ok(address) => Ok(V::Ip(address.text)),
+        Err(why) => Err(Box::new(
+            Diagnostic::error(
+                codes::B3028,
+                format!("`{text}` is not a valid address"),
+                value.span,
+            )
+            .with_label(why)
+            .with_help("write an IPv4 or IPv6 address (`100.64.0.1`), a CIDR range (`10.0.0.0/8`) or an address range (`192.0.2.1-192.0.2.9`)"),
+        )),
     }
 }
 

@@ -168,6 +168,9 @@ impl<'a> Checker<'a> {
             | (Type::PortSpec, V::PortSpec { .. })
             | (Type::Autogroup, V::Autogroup(_))
             | (Type::AnyValue, V::Any)
+            | (Type::HostAddress, V::HostAddress(_))
+            | (Type::Ip, V::Ip(_))
+            | (Type::Destination, V::Destination { .. } | V::Endpoint { .. })
             | (Type::Quantity, V::Int(_)) => true,
             (Type::Ref(kind), V::Entity(k, _)) => kind == k,
             (Type::PortSpec, V::Any) => {
@@ -498,6 +501,9 @@ pub fn shape_matches(value: &Value, ty: &Type) -> bool {
         | (Type::PortSpec, V::PortSpec { .. } | V::Any)
         | (Type::Autogroup, V::Autogroup(_))
         | (Type::AnyValue, V::Any)
+        | (Type::HostAddress, V::HostAddress(_))
+        | (Type::Ip, V::Ip(_))
+        | (Type::Destination, V::Destination { .. } | V::Endpoint { .. })
         | (Type::RoleUse, V::RoleUse { .. })
         | (Type::RoleUse, V::Entity(super::schema::Kind::Role, _)) => true,
         (Type::Ref(kind), V::Entity(k, _)) => kind == k,

@@ -79,7 +79,7 @@ impl<'a> Checker<'a> {
                             expr.span,
                         )
                         .with_label("not allowed here")
-                        .with_help("only an app takes `on` (its cluster: `app NAME on cluster.X`)"),
+                        .with_help("only an app (`app NAME on cluster.X`) and a DNS record (`record NAME on zone.X`) take `on`"),
                     ),
                 }
             }
@@ -183,6 +183,13 @@ impl<'a> Checker<'a> {
                 let device = string_field(&entity.fields, "device").unwrap_or(name);
                 return match self.tailnet_domain(field_span, span) {
                     Some(domain) => text(format!("{device}.{domain}")),
+                    None => Value::error(span),
+                };
+            }
+            (Kind::Host, "address") => {
+                // Looked up by the device's MagicDNS name when Pulumi runs: it needs the tailnet.
+                return match self.tailnet_domain(field_span, span) {
+                    Some(_) => Value::new(V::HostAddress(name.to_string()), span),
                     None => Value::error(span),
                 };
             }

@@ -19,6 +19,11 @@ pub const AUTOGROUPS: &[&str] = &[
     "internet",
     "owner",
     "danger-all",
+    "shared",
+    "auditor",
+    "billing-admin",
+    "it-admin",
+    "network-admin",
 ];
 
 impl<'a> Checker<'a> {
@@ -279,6 +284,10 @@ pub fn text(value: &Value) -> Result<String, Box<Diagnostic>> {
         V::Variant { variant, .. } => variant.clone(),
         V::Entity(Kind::Tag, name) => format!("tag:{name}"),
         V::Entity(Kind::Group, name) => format!("group:{name}"),
+        V::Entity(Kind::IpSet, name) => format!("ipset:{name}"),
+        V::Entity(Kind::Posture, name) => format!("posture:{name}"),
+        V::Entity(Kind::Service, name) => format!("svc:{name}"),
+        V::Ip(address) => address.clone(),
         V::Entity(_, name) => name.clone(),
         V::Autogroup(name) => format!("autogroup:{name}"),
         V::SecretKey { secret, key } => {
@@ -412,11 +421,25 @@ fn arithmetic(op: BinOp, a: &Value, b: &Value, span: Span) -> Result<V, Box<Diag
     result.map(V::Int).ok_or_else(|| overflow(span))
 }
 
-/// `target @ port`: an ACL test's destination.
+/// `target @ port`: an ACL test's destination; `target @ icmp()` the same for ICMP (port 0, as
+/// Tailscale's tests write it); `target @ any`, `target @ tcp(8000, 8100)` or a list of ports and
+/// port specs, a legacy ACL's destination.
 fn endpoint(target: Value, port: &Value) -> Result<V, Box<Diagnostic>> {
     let valid_target = matches!(
         target.kind,
-        V::Any | V::Autogroup(_) | V::Entity(Kind::User | Kind::Group | Kind::Tag | Kind::Host, _)
+        V::Any
+            | V::Autogroup(_)
+            | V::Ip(_)
+            | V::Entity(
+                Kind::User
+                    | Kind::Group
+                    | Kind::Tag
+                    | Kind::Host
+                    | Kind::Network
+                    | Kind::IpSet
+                    | Kind::Service,
+                _
+            )
     );
     if !valid_target {
         return Err(Box::new(
@@ -428,9 +451,51 @@ fn endpoint(target: Value, port: &Value) -> Result<V, Box<Diagnostic>> {
                 ),
                 target.span,
             )
-            .with_label("expected a tag, host, user, group or autogroup"),
+            .with_label(
+                "expected a tag, host, user, group, autogroup, address, network, IP set or service",
+            ),
         ));
     }
+    match &port.kind {
+        V::Int(_) => {}
+        V::PortSpec {
+            proto: Some(crate::model::Proto::Icmp),
+            ..
+        } => {
+            return Ok(V::Endpoint {
+                target: Box::new(target),
+                port: 0,
+            })
+        }
+        V::Any | V::PortSpec { .. } | V::List(_) => {
+            return Ok(V::Destination {
+                target: Box::new(target),
+                ports: destination_ports(port)?,
+            })
+        }
+        _ => {
+            return Err(Box::new(
+                Diagnostic::error(
+                    codes::B2001,
+                    format!(
+                        "type mismatch: expected `port` after `@`, found {}",
+                        port.describe()
+                    ),
+                    port.span,
+                )
+                .with_label("expected a port number")
+                .with_help("after `@` comes a port (`443`), `icmp()`, or for an ACL `any`, a port spec (`tcp(8000, 8100)`) or a list of them"),
+            ))
+        }
+    }
+    Ok(V::Endpoint {
+        target: Box::new(target),
+        port: port_number(port)?,
+    })
+}
+
+/// A port after `@`.
+fn port_number(port: &Value) -> Result<u16, Box<Diagnostic>> {
     let V::Int(n) = port.kind else {
         return Err(Box::new(
             Diagnostic::error(
@@ -444,14 +509,51 @@ fn endpoint(target: Value, port: &Value) -> Result<V, Box<Diagnostic>> {
             .with_label("expected a port number"),
         ));
     };
-    let Some(port) = u16::try_from(n).ok().filter(|p| *p >= 1) else {
-        return Err(Box::new(
+    u16::try_from(n).ok().filter(|p| *p >= 1).ok_or_else(|| {
+        Box::new(
             Diagnostic::error(codes::B2005, format!("port {n} is out of range"), port.span)
                 .with_label("a port is from 1 to 65535"),
-        ));
-    };
-    Ok(V::Endpoint {
-        target: Box::new(target),
-        port,
+        )
     })
+}
+
+/// The ports of a legacy ACL's destination, each a port spec value: `any`, a port spec, a port,
+/// or a list of those.
+fn destination_ports(value: &Value) -> Result<Vec<Value>, Box<Diagnostic>> {
+    let spec = |item: &Value| -> Result<Value, Box<Diagnostic>> {
+        let kind = match &item.kind {
+            V::PortSpec { .. } => item.kind.clone(),
+            V::Any => V::PortSpec {
+                proto: None,
+                ports: crate::model::PortRange::Any,
+            },
+            V::Int(_) => V::PortSpec {
+                proto: None,
+                ports: crate::model::PortRange::One(port_number(item)?),
+            },
+            _ => {
+                return Err(Box::new(
+                    Diagnostic::error(
+                        codes::B2001,
+                        format!(
+                            "type mismatch: expected a port or a port spec, found {}",
+                            item.describe()
+                        ),
+                        item.span,
+                    )
+                    .with_label("expected `443`, `any` or `tcp(8000, 8100)`"),
+                ))
+            }
+        };
+        Ok(Value::new(kind, item.span))
+    };
+    match &value.kind {
+        V::List(items) if items.is_empty() => Err(Box::new(
+            Diagnostic::error(codes::B2006, "no ports after `@`", value.span)
+                .with_label("an empty list of ports")
+                .with_help("list the ports (`[80, 443]`), or write `any`"),
+        )),
+        V::List(items) => items.iter().map(spec).collect(),
+        _ => Ok(vec![spec(value)?]),
+    }
 }

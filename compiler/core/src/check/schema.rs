@@ -6,6 +6,10 @@ use std::rc::Rc;
 use super::types::{FieldDefault, FieldType, Type};
 use crate::diagnostic::codes::{self, Code};
 
+mod policy;
+
+use policy::{capabilities, network_selector, owner, policy_fields, protocol, test_selector};
+
 /// The kinds of declaration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {
@@ -37,6 +41,33 @@ pub enum Kind {
     Secret,
     /// `app`
     App,
+    // The resources beside the policy: auth keys, the tailnet's DNS settings, public DNS zones
+    // and their records (see `resource_fields`).
+    /// `authkey`
+    AuthKey,
+    /// `dns`
+    Dns,
+    /// `zone`
+    Zone,
+    /// `record`
+    Record,
+    // The rest of the tailnet policy (see `policy_fields`).
+    /// `network`: a named address or range, the policy's `hosts` section.
+    Network,
+    /// `ipset`
+    IpSet,
+    /// `service`: a Tailscale Service (`svc:NAME`).
+    Service,
+    /// `posture`
+    Posture,
+    /// `acl`: a rule of the legacy `acls` section.
+    Acl,
+    /// `ssh_test`
+    SshTest,
+    /// `autoapprover`
+    AutoApprover,
+    /// `nodeattr`
+    NodeAttr,
 }
 
 /// Every kind, in the order of the reference.
@@ -48,6 +79,14 @@ pub const KINDS: &[Kind] = &[
     Kind::Grant,
     Kind::Ssh,
     Kind::Test,
+    Kind::Network,
+    Kind::IpSet,
+    Kind::Service,
+    Kind::Posture,
+    Kind::Acl,
+    Kind::SshTest,
+    Kind::AutoApprover,
+    Kind::NodeAttr,
     Kind::Host,
     Kind::HostGroup,
     Kind::Role,
@@ -55,6 +94,10 @@ pub const KINDS: &[Kind] = &[
     Kind::Repo,
     Kind::Secret,
     Kind::App,
+    Kind::AuthKey,
+    Kind::Dns,
+    Kind::Zone,
+    Kind::Record,
 ];
 
 impl Kind {
@@ -75,6 +118,18 @@ impl Kind {
             Kind::Repo => "repo",
             Kind::Secret => "secret",
             Kind::App => "app",
+            Kind::AuthKey => "authkey",
+            Kind::Dns => "dns",
+            Kind::Zone => "zone",
+            Kind::Record => "record",
+            Kind::Network => "network",
+            Kind::IpSet => "ipset",
+            Kind::Service => "service",
+            Kind::Posture => "posture",
+            Kind::Acl => "acl",
+            Kind::SshTest => "ssh_test",
+            Kind::AutoApprover => "autoapprover",
+            Kind::NodeAttr => "nodeattr",
         }
     }
 
@@ -95,6 +150,18 @@ impl Kind {
             Kind::Repo => "Repo",
             Kind::Secret => "Secret",
             Kind::App => "App",
+            Kind::AuthKey => "AuthKey",
+            Kind::Dns => "Dns",
+            Kind::Zone => "Zone",
+            Kind::Record => "DnsRecord",
+            Kind::Network => "Network",
+            Kind::IpSet => "IpSet",
+            Kind::Service => "Service",
+            Kind::Posture => "Posture",
+            Kind::Acl => "Acl",
+            Kind::SshTest => "SshTest",
+            Kind::AutoApprover => "AutoApprover",
+            Kind::NodeAttr => "NodeAttr",
         }
     }
 
@@ -124,6 +191,7 @@ impl Kind {
     pub fn on_field(self) -> Option<&'static str> {
         match self {
             Kind::App => Some("cluster"),
+            Kind::Record => Some("zone"),
             _ => None,
         }
     }
@@ -137,7 +205,20 @@ impl Kind {
     pub fn is_policy(self) -> bool {
         matches!(
             self,
-            Kind::User | Kind::Group | Kind::Tag | Kind::Grant | Kind::Ssh | Kind::Test
+            Kind::User
+                | Kind::Group
+                | Kind::Tag
+                | Kind::Grant
+                | Kind::Ssh
+                | Kind::Test
+                | Kind::Network
+                | Kind::IpSet
+                | Kind::Service
+                | Kind::Posture
+                | Kind::Acl
+                | Kind::SshTest
+                | Kind::AutoApprover
+                | Kind::NodeAttr
         )
     }
 }
@@ -181,19 +262,10 @@ fn strings() -> Type {
     Type::list(Type::String)
 }
 
-/// `any | User | Group | Tag | autogroup | Host`: what a grant or SSH rule names.
+/// `any | User | Group | Tag | autogroup | Host | Ip | Network | IpSet | Service`: everything a
+/// policy rule can name. Each field of the policy takes a part of it (see `policy_fields`).
 pub fn selector() -> Type {
-    named(
-        "Selector",
-        Type::Union(vec![
-            Type::AnyValue,
-            Type::Ref(Kind::User),
-            Type::Ref(Kind::Group),
-            Type::Ref(Kind::Tag),
-            Type::Autogroup,
-            Type::Ref(Kind::Host),
-        ]),
-    )
+    named("Selector", network_selector(true))
 }
 
 /// The environment of a container.
@@ -282,7 +354,29 @@ pub fn schema(kind: Kind) -> Type {
     let selectors = || Type::list(selector());
     let refs = |k: Kind| Type::list(Type::Ref(k));
     let fields = match kind {
-        Kind::Tailnet => vec![field("domain", Type::String)],
+        Kind::Tailnet => vec![
+            field("domain", Type::String),
+            defaulted(
+                "replace_existing_policy",
+                Type::Bool,
+                FieldDefault::Bool(true),
+            ),
+            optional("disable_ipv4", Type::Bool),
+            optional("randomize_client_port", Type::Bool),
+            optional(
+                "one_cgnat_route",
+                Type::Union(vec![
+                    Type::Literal(""),
+                    Type::Literal("mac-always"),
+                    Type::Literal("mac-never"),
+                ]),
+            ),
+            defaulted(
+                "default_src_posture",
+                refs(Kind::Posture),
+                FieldDefault::EmptyList,
+            ),
+        ],
         Kind::User => vec![
             field("email", Type::String),
             defaulted("admin", Type::Bool, FieldDefault::Bool(false)),
@@ -294,22 +388,20 @@ pub fn schema(kind: Kind) -> Type {
         )],
         Kind::Tag => vec![defaulted(
             "owners",
-            Type::list(Type::Union(vec![
-                Type::Ref(Kind::User),
-                Type::Ref(Kind::Group),
-                Type::Ref(Kind::Tag),
-                Type::Autogroup,
-            ])),
+            Type::list(owner()),
             FieldDefault::Autogroups(&["admin"]),
         )],
         Kind::Grant => vec![
-            field("src", selectors()),
+            field("src", Type::list(network_selector(false))),
             field("dst", selectors()),
-            defaulted(
+            // Without `ip`, every port; or none, when the grant gives `app` capabilities.
+            optional(
                 "ip",
                 Type::list(Type::Union(vec![Type::PortSpec, Type::Port])),
-                FieldDefault::AnyList,
             ),
+            defaulted("app", capabilities(), FieldDefault::EmptyRecord),
+            defaulted("src_posture", refs(Kind::Posture), FieldDefault::EmptyList),
+            defaulted("via", refs(Kind::Tag), FieldDefault::EmptyList),
         ],
         Kind::Ssh => vec![
             defaulted(
@@ -317,25 +409,40 @@ pub fn schema(kind: Kind) -> Type {
                 Type::Union(vec![Type::Literal("accept"), Type::Literal("check")]),
                 FieldDefault::Str("check"),
             ),
-            field("src", selectors()),
-            field("dst", selectors()),
+            field(
+                "src",
+                Type::list(Type::Union(vec![
+                    Type::Ref(Kind::User),
+                    Type::Ref(Kind::Group),
+                    Type::Ref(Kind::Tag),
+                    Type::Autogroup,
+                    Type::Ref(Kind::Host),
+                ])),
+            ),
+            field(
+                "dst",
+                Type::list(Type::Union(vec![
+                    Type::Ref(Kind::User),
+                    Type::Ref(Kind::Tag),
+                    Type::Autogroup,
+                    Type::Ref(Kind::Host),
+                ])),
+            ),
             defaulted(
                 "users",
                 Type::list(Type::Union(vec![Type::String, Type::Autogroup])),
                 FieldDefault::Autogroups(&["nonroot"]),
             ),
-            optional("check_period", Type::Duration),
+            // A duration, or `always` (a prelude constant for "always").
+            optional(
+                "check_period",
+                Type::Union(vec![Type::Duration, Type::Literal("always")]),
+            ),
+            defaulted("accept_env", strings(), FieldDefault::EmptyList),
         ],
         Kind::Test => vec![
-            field(
-                "src",
-                Type::Union(vec![
-                    Type::Ref(Kind::User),
-                    Type::Ref(Kind::Group),
-                    Type::Ref(Kind::Tag),
-                    Type::Ref(Kind::Host),
-                ]),
-            ),
+            field("src", test_selector()),
+            optional("proto", protocol()),
             defaulted(
                 "accept",
                 Type::list(Type::Endpoint),
@@ -347,6 +454,7 @@ pub fn schema(kind: Kind) -> Type {
             defaulted("device", Type::String, FieldDefault::Name),
             defaulted("tags", refs(Kind::Tag), FieldDefault::EmptyList),
             defaulted("manage_tags", Type::Bool, FieldDefault::Bool(true)),
+            optional("owner", Type::Ref(Kind::User)),
             optional("user", Type::String),
             optional("python", Type::String),
             optional("connection", Type::String),
@@ -404,8 +512,70 @@ pub fn schema(kind: Kind) -> Type {
             optional("expose", exposure()),
             defaulted("labels", Type::map(Type::String), FieldDefault::EmptyRecord),
         ],
+        Kind::AuthKey | Kind::Dns | Kind::Zone | Kind::Record => resource_fields(kind),
+        Kind::Network
+        | Kind::IpSet
+        | Kind::Service
+        | Kind::Posture
+        | Kind::Acl
+        | Kind::SshTest
+        | Kind::AutoApprover
+        | Kind::NodeAttr => policy_fields(kind),
     };
     record(fields)
+}
+
+/// The fields of the resources beside the policy: an `authkey`, the tailnet's `dns` settings, a
+/// public DNS `zone` and a `record` of one. The checks Tailscale and the DNS provider would make
+/// at apply time (addresses, expiry, record values) are made when they are lowered.
+fn resource_fields(kind: Kind) -> Vec<FieldType> {
+    match kind {
+        Kind::AuthKey => vec![
+            defaulted("reusable", Type::Bool, FieldDefault::Bool(false)),
+            defaulted("ephemeral", Type::Bool, FieldDefault::Bool(false)),
+            defaulted("preauthorized", Type::Bool, FieldDefault::Bool(false)),
+            defaulted(
+                "tags",
+                Type::list(Type::Ref(Kind::Tag)),
+                FieldDefault::EmptyList,
+            ),
+            optional("expiry", Type::Duration),
+            optional("description", Type::String),
+            optional("export", Type::String),
+        ],
+        Kind::Dns => vec![
+            defaulted("nameservers", strings(), FieldDefault::EmptyList),
+            defaulted("search_paths", strings(), FieldDefault::EmptyList),
+            defaulted("magic_dns", Type::Bool, FieldDefault::Bool(true)),
+            defaulted("override_local_dns", Type::Bool, FieldDefault::Bool(false)),
+            defaulted("split", Type::map(strings()), FieldDefault::EmptyRecord),
+        ],
+        Kind::Zone => vec![
+            field("domain", Type::String),
+            defaulted(
+                "provider",
+                Type::Literal("gandi"),
+                FieldDefault::Str("gandi"),
+            ),
+            optional("project", Type::String),
+            optional("stack", Type::String),
+        ],
+        Kind::Record => vec![
+            field("zone", Type::Ref(Kind::Zone)),
+            defaulted("name", Type::String, FieldDefault::Name),
+            field("type", Type::String),
+            defaulted(
+                "ttl",
+                Type::Union(vec![Type::Int, Type::Duration]),
+                FieldDefault::Int(10_800),
+            ),
+            field(
+                "values",
+                Type::list(Type::Union(vec![Type::String, Type::HostAddress])),
+            ),
+        ],
+        _ => Vec::new(),
+    }
 }
 
 #[cfg(test)]

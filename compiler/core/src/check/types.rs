@@ -56,6 +56,12 @@ pub enum Type {
     AnyValue,
     /// An application of a role, `role.caddy(domain = "x")` or `role.caddy`.
     RoleUse,
+    /// An IP address, CIDR range or address range, `ip("10.0.0.0/8")`.
+    Ip,
+    /// A destination at ports, `tag.web @ [80, 443]` (or at one port, an `Endpoint`).
+    Destination,
+    /// The tailnet IPv4 address of a host, `host.X.address`, looked up when Pulumi runs.
+    HostAddress,
 }
 
 /// A field of a record type.
@@ -169,6 +175,9 @@ impl fmt::Display for Type {
             Type::Autogroup => f.write_str("autogroup"),
             Type::AnyValue => f.write_str("any"),
             Type::RoleUse => f.write_str("RoleUse"),
+            Type::Ip => f.write_str("Ip"),
+            Type::Destination => f.write_str("Destination"),
+            Type::HostAddress => f.write_str("HostAddress"),
         }
     }
 }
@@ -187,6 +196,9 @@ pub fn builtin(name: &str) -> Option<Type> {
         "Endpoint" => Type::Endpoint,
         "PortSpec" => Type::PortSpec,
         "RoleUse" => Type::RoleUse,
+        "Ip" => Type::Ip,
+        "Destination" => Type::Destination,
+        "HostAddress" => Type::HostAddress,
         "Selector" => super::schema::selector(),
         "Probe" => super::schema::probe(),
         "Exposure" => super::schema::exposure(),
@@ -212,6 +224,9 @@ pub fn builtin_names() -> Vec<&'static str> {
         "Endpoint",
         "PortSpec",
         "RoleUse",
+        "Ip",
+        "Destination",
+        "HostAddress",
         "Selector",
         "Probe",
         "Exposure",

@@ -107,6 +107,20 @@ pub enum V {
         /// The variant.
         variant: String,
     },
+    /// The tailnet IPv4 address of a host's device (`host.X.address`), known only when Pulumi
+    /// runs: the host's declaration name.
+    HostAddress(String),
+    /// `ip("10.0.0.0/8")`: an IP address, CIDR range or address range, checked and in canonical
+    /// form.
+    Ip(String),
+    /// A destination at several ports or port specs, `tag.web @ [80, 443]`, `tag.x @ any`,
+    /// `tag.x @ tcp(8000, 8100)` (a legacy ACL's destination).
+    Destination {
+        /// The destination (a selector value).
+        target: Box<Value>,
+        /// The ports, each a port spec value (`V::PortSpec`) where it was written.
+        ports: Vec<Value>,
+    },
     /// An application of a role with its checked arguments, in the role's parameter order.
     RoleUse {
         /// The role's name.
@@ -124,6 +138,9 @@ impl Value {
             V::Record(fields) => fields.values().map(|f| f.value.depth).max(),
             V::RoleUse { args, .. } => args.values().map(|v| v.depth).max(),
             V::Endpoint { target, .. } => Some(target.depth),
+            V::Destination { target, ports } => {
+                ports.iter().map(|v| v.depth).chain([target.depth]).max()
+            }
             _ => {
                 return Value {
                     kind,
@@ -170,6 +187,9 @@ impl Value {
             V::Module(_) => "a module".to_string(),
             V::EnumType(_, name) => format!("enum `{name}`"),
             V::Variant { enum_name, .. } => format!("`{enum_name}` variant"),
+            V::HostAddress(host) => format!("the tailnet address of `host.{host}`"),
+            V::Ip(text) => format!("address `ip(\"{text}\")`"),
+            V::Destination { .. } => "Destination".to_string(),
             V::RoleUse { role, .. } => format!("application of `role.{role}`"),
         }
     }

@@ -17,6 +17,9 @@ pub struct Tailnet {
     pub domain: String,
     /// Network-wide options of the policy file.
     pub options: PolicyOptions,
+    /// Whether the first `pulumi up` may replace a policy the tailnet already has
+    /// (`overwrite_existing_content` of `tailscale.Acl`).
+    pub replace_existing_policy: bool,
 }
 
 /// A person on the tailnet.
@@ -143,7 +146,8 @@ pub struct Grant {
     pub src: Vec<Selector>,
     /// Destinations.
     pub dst: Vec<Selector>,
-    /// Protocols and ports; empty means `*`.
+    /// Protocols and ports; empty means `*`, except in a grant with `app` capabilities, which then
+    /// opens no port.
     pub ip: Vec<PortSpec>,
     /// Application capabilities: capability name (`tailscale.com/cap/...`) to its values, raw
     /// JSON-like data typed only at the boundary.
@@ -353,6 +357,8 @@ pub struct AuthKey {
     pub expiry: Option<u64>,
     /// A description shown in the admin console.
     pub description: Option<String>,
+    /// The name of the Pulumi stack output holding the key; `None` is `<name>_authkey`.
+    pub export: Option<String>,
 }
 
 /// The tailnet's DNS settings.

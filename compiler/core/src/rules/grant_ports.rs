@@ -5,7 +5,8 @@
 //!
 //! - an app exposure tagged X is a Tailscale Ingress, which serves HTTPS on 443 only;
 //! - a host carrying X may listen on any port (its services are not modelled yet), so a grant to
-//!   a tag any host carries is never reported.
+//!   a tag any host carries is never reported; nor is a grant to a tag an auth key gives the
+//!   devices that join with it, which are as unknown.
 //!
 //! A grant whose ports are `*` (an empty `ip`, `any`, `tcp(any)`) opens everything on purpose and
 //! is not reported; neither are UDP and ICMP specs, which no exposure serves. Each port spec that
@@ -33,7 +34,9 @@ pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
 }
 
 fn check_tag(model: &Model, grant: &Grant, tag: &str, out: &mut Vec<Diagnostic>) {
-    if model.hosts.iter().any(|h| carries(&h.tags, tag)) {
+    if model.hosts.iter().any(|h| carries(&h.tags, tag))
+        || model.auth_keys.iter().any(|k| carries(&k.tags, tag))
+    {
         return;
     }
     let exposing: Vec<&str> = model
@@ -57,7 +60,7 @@ fn carries(tags: &[crate::model::Selector], tag: &str) -> bool {
 }
 
 /// Whether the spec names particular TCP ports (TCP or any protocol, not every port).
-fn checkable(spec: &PortSpec) -> bool {
+pub(crate) fn checkable(spec: &PortSpec) -> bool {
     matches!(spec.proto, None | Some(Proto::Tcp)) && spec.ports != PortRange::Any
 }
 
@@ -83,10 +86,10 @@ fn diagnostic(
     }
     if exposing.is_empty() {
         d = d.with_note(format!(
-            "nothing in the project carries tag:{tag}: no host has it and no app exposure is tagged with it"
+            "nothing in the project carries tag:{tag}: no host or auth key has it and no app exposure is tagged with it"
         ));
         return d.with_help(format!(
-            "tag a host or an app's exposure with tag.{tag}, or remove the grant if the service is gone"
+            "tag a host, an auth key or an app's exposure with tag.{tag}, or remove the grant if the service is gone"
         ));
     }
     let apps: Vec<String> = exposing.iter().map(|a| format!("app {a}")).collect();

@@ -1,16 +1,17 @@
 //! B3015: a host without tags named by the policy.
 //!
-//! The Tailscale policy names devices by tag (or by IP address in its `hosts` section, which the
-//! project does not know), so the policy file writes a host as the tags its device carries (see
-//! the Pulumi emitter). A host with no tags cannot be written at all: a grant, SSH rule or test
-//! that names it would silently lose it. Every such use is an error, pointing at the use and at
-//! the host.
+//! The Tailscale policy names devices by tag (or by address, which a `network` declares), so the
+//! policy file writes a host as the tags its device carries (see the Pulumi emitter). A host with
+//! no tags cannot be written at all: a grant, legacy ACL, SSH rule, node attribute or test that
+//! names it would silently lose it. Every such use is an error, pointing at the use and at the
+//! host.
 
 use crate::diagnostic::{codes, Diagnostic};
 use crate::model::{Model, Principal, Selector};
 use crate::source::Span;
 
-/// Reports hosts without tags in grants, SSH rules and tests.
+/// Reports hosts without tags in grants, legacy ACLs, SSH rules, node attributes, and ACL and SSH
+/// tests.
 pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
     let mut uses: Vec<(&Principal, Span, &str)> = Vec::new();
     for g in &model.grants {
@@ -26,6 +27,19 @@ pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         for e in t.accept.iter().chain(&t.deny) {
             uses.push((&e.target, e.span, "a test's destination"));
         }
+    }
+    for a in &model.acls {
+        uses.extend(selectors(&a.src, "an ACL's source"));
+        for d in &a.dst {
+            uses.push((&d.target, d.span, "an ACL's destination"));
+        }
+    }
+    for t in &model.ssh_tests {
+        uses.push((&t.src.principal, t.src.span, "an SSH test's source"));
+        uses.extend(selectors(&t.dst, "an SSH test's destination"));
+    }
+    for n in &model.node_attrs {
+        uses.extend(selectors(&n.target, "a node attribute's target"));
     }
     for (principal, span, what) in uses {
         let Principal::Host(name) = principal else {

@@ -24,6 +24,16 @@
 //! - [`probe_ports`] (B3026): a probe on a port that its container does not serve.
 //! - [`resource_limits`] (B3027): a container's resource request above its limit.
 //!
+//! [`check_policy`] runs the rules about what the whole policy allows, only on a model that
+//! checked without errors:
+//!
+//! - [`policy_tests`] (B3050, B3051, B3052 warning): the policy's tests, evaluated with
+//!   [`crate::policy`]: a failing test, a test about nothing, a test undecided offline.
+//! - [`ssh_tests`] (B3050, B3051, B3052 warning): the same for SSH tests.
+//! - [`unused_groups`] (B3053, warning): a group no rule, test or tag owner names.
+//! - [`redundant_grants`] (B3054, warning): a grant another grant makes redundant.
+//! - [`uncarried_tags`] (B3055, warning): a tag that rules name and nothing carries.
+//!
 //! [`valid`] holds the targets' syntax rules for names that several of these share.
 
 pub mod ansible_names;
@@ -36,15 +46,37 @@ pub mod group_cycles;
 pub mod host_selectors;
 pub mod hostnames;
 pub mod k8s_names;
+pub mod policy_tests;
 pub mod probe_ports;
+pub mod redundant_grants;
 pub mod reserved_names;
 pub mod resource_limits;
 pub mod role_prefixes;
+pub mod ssh_tests;
 pub mod tailnet_names;
+pub mod uncarried_tags;
+pub mod unused_groups;
 pub mod valid;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Model;
+
+/// Runs the rules about what the whole tailnet policy allows: its tests and SSH tests, groups
+/// nothing uses, redundant grants, tags nothing carries.
+///
+/// They reason about every grant, group and host at once, so a selector, member or tag that
+/// failed to check (and is therefore missing from the model) would make them report a
+/// consequence of an error already reported: a test failing because a grant lost its
+/// misspelt destination. [`crate::compile`] runs them only when checking found no error.
+pub fn check_policy(model: &Model) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    policy_tests::check(model, &mut out);
+    ssh_tests::check(model, &mut out);
+    unused_groups::check(model, &mut out);
+    redundant_grants::check(model, &mut out);
+    uncarried_tags::check(model, &mut out);
+    out
+}
 
 /// Runs every rule over the model.
 pub fn check(model: &Model) -> Vec<Diagnostic> {

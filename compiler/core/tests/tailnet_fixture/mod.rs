@@ -225,6 +225,7 @@ pub fn fixture() -> Fixture {
     let s = &src;
 
     let tailnet = Tailnet {
+        replace_existing_policy: true,
         options: Default::default(),
         origin: s.origin(t, "tailnet", "home", Some("The home tailnet.")),
         name: "home".to_string(),

@@ -105,6 +105,10 @@ pub fn principal(value: &Value) -> Option<Principal> {
         V::Entity(Kind::Group, name) => Principal::Group(name.clone()),
         V::Entity(Kind::Tag, name) => Principal::Tag(name.clone()),
         V::Entity(Kind::Host, name) => Principal::Host(name.clone()),
+        V::Entity(Kind::Network, name) => Principal::Network(name.clone()),
+        V::Entity(Kind::IpSet, name) => Principal::IpSet(name.clone()),
+        V::Entity(Kind::Service, name) => Principal::Service(name.clone()),
+        V::Ip(address) => Principal::Ip(address.clone()),
         _ => return None,
     };
     Some(principal)
@@ -163,6 +167,7 @@ impl Checker<'_> {
             V::Unit { number, unit } => Data::Str(unit_text(number, unit)),
             V::Variant { variant, .. } => Data::Str(variant.clone()),
             V::Any => Data::Str("*".to_string()),
+            V::Ip(address) => Data::Str(address.clone()),
             V::SecretKey { secret, key } => Data::Secret(SecretRef {
                 secret: secret.clone(),
                 key: key.clone(),

@@ -35,7 +35,7 @@ impl Checker<'_> {
             device: data::string(fields, "device").unwrap_or_else(|| name.clone()),
             tags: data::selectors(fields, "tags"),
             manage_tags: data::boolean(fields, "manage_tags", true),
-            owner: None,
+            owner: self.host_owner(fields),
             user: data::string(fields, "user"),
             python: data::string(fields, "python"),
             connection: data::string(fields, "connection"),

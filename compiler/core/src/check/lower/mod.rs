@@ -2,13 +2,15 @@
 //! path, then source order).
 //!
 //! [`tailnet`] lowers the policy, [`hosts`] the machines and roles, [`workloads`] the clusters,
-//! repositories, secrets and apps (with the port checks of `B3012`); [`spans`] records where the
+//! repositories, secrets and apps (with the port checks of `B3012`), [`resources`] the auth keys,
+//! DNS settings, zones and records, after everything else; [`spans`] records where the
 //! names the model keeps as strings were written, for the rules. The project-wide checks are
 //! here: exactly one tailnet when there is a policy (`B3013`), and a repository for Argo CD when
 //! there are apps (`B3014`).
 
 pub mod data;
 pub mod hosts;
+pub mod resources;
 pub mod spans;
 pub mod tailnet;
 pub mod workloads;
@@ -47,10 +49,17 @@ impl Checker<'_> {
                 Kind::User => model.users.push(tailnet::user(&fields, origin, name)),
                 Kind::Group => model.groups.push(tailnet::group(&fields, origin, name)),
                 Kind::Tag => model.tags.push(tailnet::tag(&fields, origin, name)),
-                Kind::Grant => model.grants.push(tailnet::grant(&fields, origin, name)),
-                Kind::Ssh => model.ssh_rules.push(tailnet::ssh(&fields, origin, name)),
+                Kind::Grant => {
+                    if let Some(grant) = self.lower_grant(&fields, origin, name) {
+                        model.grants.push(grant);
+                    }
+                }
+                Kind::Ssh => {
+                    let rule = self.lower_ssh(&fields, origin, name);
+                    model.ssh_rules.push(rule);
+                }
                 Kind::Test => {
-                    if let Some(test) = tailnet::test(&fields, origin, name) {
+                    if let Some(test) = self.lower_test(&fields, origin, name) {
                         model.acl_tests.push(test);
                     }
                 }
@@ -77,8 +86,20 @@ impl Checker<'_> {
                         model.apps.push(app);
                     }
                 }
+                // Lowered after the loop, by `resources`: records need every host and app.
+                Kind::AuthKey | Kind::Dns | Kind::Zone | Kind::Record => {}
+                Kind::Network
+                | Kind::IpSet
+                | Kind::Service
+                | Kind::Posture
+                | Kind::Acl
+                | Kind::SshTest
+                | Kind::AutoApprover
+                | Kind::NodeAttr => self.lower_policy(kind, &fields, origin, name, &mut model),
             }
         }
+        self.lower_resources(&mut model);
+        self.check_policy(&mut model);
         self.check_tailnet(&tailnets, &model);
         self.check_repo(&mut model);
         model
@@ -114,7 +135,8 @@ impl Checker<'_> {
         }
         model.tailnet = Some(crate::model::Tailnet {
             domain: data::string(fields, "domain").unwrap_or_default(),
-            options: crate::model::PolicyOptions::default(),
+            options: tailnet::options(fields),
+            replace_existing_policy: data::boolean(fields, "replace_existing_policy", true),
             origin,
             name,
         });
@@ -140,6 +162,7 @@ impl Checker<'_> {
             .iter()
             .find(|e| {
                 e.kind.is_policy()
+                    || matches!(e.kind, Kind::AuthKey | Kind::Dns)
                     || (e.kind == Kind::Host
                         && model
                             .hosts
@@ -152,6 +175,8 @@ impl Checker<'_> {
         };
         let label = match kind {
             Kind::Host => "this host carries tags, which belong to a tailnet",
+            Kind::AuthKey => "an auth key is created in a tailnet",
+            Kind::Dns => "these are a tailnet's DNS settings",
             _ => "this belongs to a tailnet's policy",
         };
         self.report(

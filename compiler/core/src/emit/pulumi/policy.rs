@@ -1,28 +1,32 @@
 //! The tailnet policy file, `policy.hujson`.
 //!
-//! Sections, in this order and left out when empty (except `grants`, always written so that an
-//! empty policy visibly grants nothing): `groups` (`group:NAME` to member logins), `tagOwners`,
-//! `grants`, `ssh` and `tests`. A comment before each rule names its declaration and source file
-//! and carries its doc comment. The `hosts` section is never written: it maps names to IP
-//! addresses, which the project does not know.
+//! Sections, in the order of Tailscale's reference and of hand-written policy files, each left
+//! out when empty (except `grants`, always written so that an empty policy visibly grants
+//! nothing):
 //!
-//! How the model's principals are written:
+//! 1. `groups` (`group:NAME` to member logins), `hosts` (each network's name to its address),
+//!    `ipsets` (`ipset:NAME` to the addresses it adds, or to `add X`/`remove X` operations when it
+//!    removes some) and `postures` (`posture:NAME` to its conditions);
+//! 2. the rules: `grants`, `acls` (the legacy section), `ssh`;
+//! 3. `autoApprovers` (`routes`, `exitNode`, `services`: auto approver declarations merged by
+//!    route and service, their approvers in declaration order), `nodeAttrs` and `tagOwners`;
+//! 4. the assertions: `tests` and `sshTests`;
+//! 5. the tailnet's options: `defaultSrcPosture`, `disableIPv4`, `OneCGNATRoute`,
+//!    `randomizeClientPort`.
 //!
-//! - `any` is `*`; a user is their login (`alice@example.com`); groups, tags and autogroups are
-//!   `group:NAME`, `tag:NAME`, `autogroup:NAME`;
-//! - a host stands for the tags its device carries: in `src` and `dst` lists it becomes every one
-//!   of its tags, so a grant to `host.nas` reaches every device that carries the NAS's tags; in a
-//!   test (whose `src` and destinations name one principal each) it becomes its first tag. A host
-//!   without tags cannot be named by the policy; the rules reject it (B3015), and should one get
-//!   here anyway it is left out of its list.
+//! A comment before each entry names its declaration and source file and carries its doc
+//! comment. [`names`] says how principals, ports and data are written, [`rules`] writes the
+//! rules.
 
-use indexmap::IndexSet;
+mod names;
+mod rules;
+
+use indexmap::{IndexMap, IndexSet};
 
 use crate::emit::hujson::{self, Array, Object, Value};
-use crate::model::{
-    AclTest, CheckPeriod, Endpoint, Grant, Model, Origin, PortRange, PortSpec, Principal, Proto,
-    Selector, SshAction, SshRule, Tailnet,
-};
+use crate::model::{Model, Origin, Principal, Tailnet};
+
+use names::Names;
 
 /// The policy's file name, next to `__main__.py`.
 pub(super) const FILE_NAME: &str = "policy.hujson";
@@ -32,21 +36,39 @@ pub(super) fn origins<'m>(model: &'m Model, tailnet: &'m Tailnet) -> Vec<&'m Ori
     let mut origins = vec![&tailnet.origin];
     origins.extend(model.users.iter().map(|u| &u.origin));
     origins.extend(model.groups.iter().map(|g| &g.origin));
-    origins.extend(model.tags.iter().map(|t| &t.origin));
+    origins.extend(model.networks.iter().map(|n| &n.origin));
+    origins.extend(model.ip_sets.iter().map(|s| &s.origin));
+    origins.extend(model.postures.iter().map(|p| &p.origin));
     origins.extend(model.grants.iter().map(|g| &g.origin));
+    origins.extend(model.acls.iter().map(|a| &a.origin));
     origins.extend(model.ssh_rules.iter().map(|s| &s.origin));
+    origins.extend(model.auto_approvers.iter().map(|a| &a.origin));
+    origins.extend(model.node_attrs.iter().map(|n| &n.origin));
+    origins.extend(model.tags.iter().map(|t| &t.origin));
     origins.extend(model.acl_tests.iter().map(|t| &t.origin));
+    origins.extend(model.ssh_tests.iter().map(|t| &t.origin));
     // The hosts the rules name are written as their tags.
     let mut named = IndexSet::new();
     for g in &model.grants {
         named.extend(g.src.iter().chain(&g.dst).map(|s| &s.principal));
     }
+    for a in &model.acls {
+        named.extend(a.src.iter().map(|s| &s.principal));
+        named.extend(a.dst.iter().map(|d| &d.target));
+    }
     for s in &model.ssh_rules {
         named.extend(s.src.iter().chain(&s.dst).map(|s| &s.principal));
+    }
+    for n in &model.node_attrs {
+        named.extend(n.target.iter().map(|s| &s.principal));
     }
     for t in &model.acl_tests {
         named.insert(&t.src.principal);
         named.extend(t.accept.iter().chain(&t.deny).map(|e| &e.target));
+    }
+    for t in &model.ssh_tests {
+        named.insert(&t.src.principal);
+        named.extend(t.dst.iter().map(|s| &s.principal));
     }
     origins.extend(
         model
@@ -65,40 +87,70 @@ pub(super) fn emit(model: &Model, tailnet: &Tailnet, header: &[String]) -> Strin
     let names = Names { model };
     let mut root = Object::new();
 
-    let groups = groups(model);
-    if !groups.is_empty() {
-        push_section(&mut root, "groups", groups);
-    }
-    let tag_owners = tag_owners(model, &names);
-    if !tag_owners.is_empty() {
-        push_section(&mut root, "tagOwners", tag_owners);
-    }
-    let mut grants = Array::block(Vec::<Value>::new());
-    for g in &model.grants {
-        if let Some(rule) = grant(g, &names) {
-            grants.push_commented(rule_comments(&g.origin), rule);
-        }
-    }
+    section(&mut root, "groups", groups(model));
+    section(&mut root, "hosts", hosts(model));
+    section(&mut root, "ipsets", ip_sets(model, &names));
+    section(&mut root, "postures", postures(model));
+
+    let grants = rules(&model.grants, |g| &g.origin, |g| rules::grant(g, &names));
     push_section(&mut root, "grants", grants);
-    let mut ssh = Array::block(Vec::<Value>::new());
-    for s in &model.ssh_rules {
-        if let Some(rule) = ssh_rule(s, &names) {
-            ssh.push_commented(rule_comments(&s.origin), rule);
-        }
-    }
-    if !ssh.is_empty() {
-        push_section(&mut root, "ssh", ssh);
-    }
-    let mut tests = Array::block(Vec::<Value>::new());
-    for t in &model.acl_tests {
-        if let Some(test) = acl_test(t, &names) {
-            tests.push_commented(rule_comments(&t.origin), test);
-        }
-    }
-    if !tests.is_empty() {
-        push_section(&mut root, "tests", tests);
-    }
+    let acls = rules(&model.acls, |a| &a.origin, |a| rules::acl(a, &names));
+    section(&mut root, "acls", acls);
+    let ssh = rules(
+        &model.ssh_rules,
+        |s| &s.origin,
+        |s| rules::ssh_rule(s, &names),
+    );
+    section(&mut root, "ssh", ssh);
+
+    section(&mut root, "autoApprovers", auto_approvers(model, &names));
+    let attrs = rules(
+        &model.node_attrs,
+        |n| &n.origin,
+        |n| rules::node_attr(n, &names),
+    );
+    section(&mut root, "nodeAttrs", attrs);
+    section(&mut root, "tagOwners", tag_owners(model, &names));
+
+    let tests = rules(
+        &model.acl_tests,
+        |t| &t.origin,
+        |t| rules::acl_test(t, &names),
+    );
+    section(&mut root, "tests", tests);
+    let ssh_tests = rules(
+        &model.ssh_tests,
+        |t| &t.origin,
+        |t| rules::ssh_test(t, &names),
+    );
+    section(&mut root, "sshTests", ssh_tests);
+
+    options(&mut root, tailnet);
     hujson::document(&head, &root)
+}
+
+/// Something a section can hold: an object or an array, empty or not.
+trait Section: Into<Value> {
+    fn is_empty_section(&self) -> bool;
+}
+
+impl Section for Object {
+    fn is_empty_section(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+impl Section for Array {
+    fn is_empty_section(&self) -> bool {
+        self.is_empty()
+    }
+}
+
+/// Adds a section unless it is empty.
+fn section(root: &mut Object, key: &str, value: impl Section) {
+    if !value.is_empty_section() {
+        push_section(root, key, value);
+    }
 }
 
 /// Adds a top-level section, after an empty line unless it is the first.
@@ -107,27 +159,95 @@ fn push_section(root: &mut Object, key: &str, value: impl Into<Value>) {
     root.push(Vec::new(), blank, key, value);
 }
 
-/// The comment before a rule: its declaration and file, then its doc comment.
-fn rule_comments(origin: &Origin) -> Vec<String> {
+/// The comment before an entry: its declaration and file, then its doc comment.
+fn comments(origin: &Origin) -> Vec<String> {
     let mut lines = vec![format!("{} ({})", origin.decl, origin.file)];
     lines.extend(origin.doc.iter().cloned());
     lines
 }
 
+/// A section of rules: each rule that can be written, after its comment.
+fn rules<T>(
+    entries: &[T],
+    origin: impl Fn(&T) -> &Origin,
+    write: impl Fn(&T) -> Option<Object>,
+) -> Array {
+    let mut out = Array::block(Vec::<Value>::new());
+    for entry in entries {
+        if let Some(rule) = write(entry) {
+            out.push_commented(comments(origin(entry)), rule);
+        }
+    }
+    out
+}
+
 fn groups(model: &Model) -> Object {
+    let names = Names { model };
     let mut out = Object::new();
     for g in &model.groups {
-        let members: Vec<String> = g
-            .members
-            .iter()
-            .filter_map(|m| model.users.iter().find(|u| &u.name == m))
-            .map(|u| u.email.clone())
-            .collect();
+        let members: Vec<String> = g.members.iter().filter_map(|m| names.login(m)).collect();
         out.push(
-            g.origin.doc.iter().cloned().collect(),
+            comments(&g.origin),
             false,
             format!("group:{}", g.name),
             Array::block(members),
+        );
+    }
+    out
+}
+
+fn hosts(model: &Model) -> Object {
+    let mut out = Object::new();
+    for n in &model.networks {
+        out.push(
+            comments(&n.origin),
+            false,
+            n.name.clone(),
+            n.address.clone(),
+        );
+    }
+    out
+}
+
+/// IP sets: the targets when a set only adds, else its `add` and `remove` operations.
+fn ip_sets(model: &Model, names: &Names) -> Object {
+    let mut out = Object::new();
+    for s in &model.ip_sets {
+        let members = |list: &[crate::model::Selector]| -> Vec<String> {
+            list.iter()
+                .filter_map(|m| names.ip_set_member(&m.principal))
+                .collect()
+        };
+        let (add, remove) = (members(&s.add), members(&s.remove));
+        let operations: Vec<String> = if remove.is_empty() {
+            add
+        } else {
+            add.iter()
+                .map(|a| format!("add {a}"))
+                .chain(remove.iter().map(|r| format!("remove {r}")))
+                .collect()
+        };
+        if operations.is_empty() {
+            continue;
+        }
+        out.push(
+            comments(&s.origin),
+            false,
+            format!("ipset:{}", s.name),
+            Array::block(operations),
+        );
+    }
+    out
+}
+
+fn postures(model: &Model) -> Object {
+    let mut out = Object::new();
+    for p in &model.postures {
+        out.push(
+            comments(&p.origin),
+            false,
+            format!("posture:{}", p.name),
+            Array::block(p.rules.iter().cloned()),
         );
     }
     out
@@ -137,7 +257,7 @@ fn tag_owners(model: &Model, names: &Names) -> Object {
     let mut out = Object::new();
     for t in &model.tags {
         out.push(
-            t.origin.doc.iter().cloned().collect(),
+            comments(&t.origin),
             false,
             format!("tag:{}", t.name),
             Array::inline(names.list(&t.owners)),
@@ -146,201 +266,108 @@ fn tag_owners(model: &Model, names: &Names) -> Object {
     out
 }
 
-fn grant(g: &Grant, names: &Names) -> Option<Object> {
-    let src = names.list(&g.src);
-    let dst = names.list(&g.dst);
-    if src.is_empty() || dst.is_empty() {
-        return None;
-    }
-    let ip: Vec<String> = if g.ip.is_empty() {
-        vec!["*".to_string()]
-    } else {
-        let mut seen = IndexSet::new();
-        for p in &g.ip {
-            seen.insert(port_spec(p));
+/// Approvers merged by key, with the declarations that approve it.
+#[derive(Default)]
+struct Approvals<'m> {
+    by_key: IndexMap<String, (Vec<&'m Origin>, IndexSet<String>)>,
+}
+
+impl<'m> Approvals<'m> {
+    fn add(&mut self, key: String, origin: &'m Origin, approvers: &[String]) {
+        let (origins, all) = self.by_key.entry(key).or_default();
+        if !origins.contains(&origin) {
+            origins.push(origin);
         }
-        seen.into_iter().collect()
-    };
-    Some(
-        Object::aligned()
-            .with("src", Array::inline(src))
-            .with("dst", Array::inline(dst))
-            .with("ip", Array::inline(ip)),
-    )
-}
-
-/// A grant's `ip` entry: `*`, `443`, `8000-8100`, `tcp:443`, `udp:53`, `tcp:*`, `icmp:*`.
-pub(super) fn port_spec(p: &PortSpec) -> String {
-    let ports = match p.ports {
-        PortRange::Any => "*".to_string(),
-        PortRange::One(n) => n.to_string(),
-        PortRange::Range(a, b) => format!("{a}-{b}"),
-    };
-    match p.proto {
-        None => ports,
-        Some(Proto::Tcp) => format!("tcp:{ports}"),
-        Some(Proto::Udp) => format!("udp:{ports}"),
-        Some(Proto::Icmp) => format!("icmp:{ports}"),
+        all.extend(approvers.iter().cloned());
     }
-}
 
-fn ssh_rule(s: &SshRule, names: &Names) -> Option<Object> {
-    let src = names.list(&s.src);
-    let dst = names.list(&s.dst);
-    if src.is_empty() || dst.is_empty() || s.users.is_empty() {
-        return None;
-    }
-    let action = match s.action {
-        SshAction::Accept => "accept",
-        SshAction::Check => "check",
-    };
-    let mut rule = Object::aligned()
-        .with("action", action)
-        .with("src", Array::inline(src))
-        .with("dst", Array::inline(dst))
-        .with("users", Array::inline(s.users.iter().cloned()));
-    match (s.action, s.check_period) {
-        (SshAction::Check, Some(CheckPeriod::Seconds(period))) => {
-            rule.insert("checkPeriod", go_duration(period));
+    fn into_object(self) -> Object {
+        let mut out = Object::new();
+        for (key, (origins, approvers)) in self.by_key {
+            out.push(declared_by(&origins), false, key, Array::inline(approvers));
         }
-        (SshAction::Check, Some(CheckPeriod::Always)) => rule.insert("checkPeriod", "always"),
-        _ => {}
-    }
-    Some(rule)
-}
-
-/// A duration in Go's `time.Duration` notation, which Tailscale's `checkPeriod` uses: `45s`,
-/// `5m0s`, `12h0m0s`, `168h0m0s`.
-pub(super) fn go_duration(seconds: u64) -> String {
-    let (h, m, s) = (seconds / 3600, seconds % 3600 / 60, seconds % 60);
-    if h > 0 {
-        format!("{h}h{m}m{s}s")
-    } else if m > 0 {
-        format!("{m}m{s}s")
-    } else {
-        format!("{s}s")
+        out
     }
 }
 
-fn acl_test(t: &AclTest, names: &Names) -> Option<Object> {
-    let src = names.one(&t.src.principal)?;
-    let accept: Vec<String> = t.accept.iter().filter_map(|e| names.endpoint(e)).collect();
-    let deny: Vec<String> = t.deny.iter().filter_map(|e| names.endpoint(e)).collect();
-    if accept.is_empty() && deny.is_empty() {
-        return None;
-    }
-    let mut test = Object::aligned().with("src", src);
-    if !accept.is_empty() {
-        test.insert("accept", Array::inline(accept));
-    }
-    if !deny.is_empty() {
-        test.insert("deny", Array::inline(deny));
-    }
-    Some(test)
+/// The comment before a merged entry: the declarations it comes from, without their doc comments
+/// (several may share the entry).
+fn declared_by(origins: &[&Origin]) -> Vec<String> {
+    origins
+        .iter()
+        .map(|o| format!("{} ({})", o.decl, o.file))
+        .collect()
 }
 
-/// Writes principals the way the policy names them.
-struct Names<'m> {
-    model: &'m Model,
-}
-
-impl Names<'_> {
-    /// Every name a principal stands for (a host stands for each of its tags).
-    fn all(&self, p: &Principal) -> Vec<String> {
-        match p {
-            Principal::Any => vec!["*".to_string()],
-            Principal::User(u) => self
-                .model
-                .users
-                .iter()
-                .find(|x| &x.name == u)
-                .map(|x| x.email.clone())
-                .into_iter()
-                .collect(),
-            Principal::Group(g) => vec![format!("group:{g}")],
-            Principal::Tag(t) => vec![format!("tag:{t}")],
-            Principal::Autogroup(a) => vec![format!("autogroup:{a}")],
-            Principal::Host(h) => self
-                .model
-                .hosts
-                .iter()
-                .find(|x| &x.name == h)
-                .map(|x| x.tags.iter().filter_map(tag_name).collect())
-                .unwrap_or_default(),
-            Principal::Network(n) => vec![n.clone()],
-            Principal::Ip(ip) => vec![ip.clone()],
-            Principal::IpSet(s) => vec![format!("ipset:{s}")],
-            Principal::Service(s) => vec![format!("svc:{s}")],
+/// `autoApprovers`: routes and services each to who may approve them, and who may approve exit
+/// nodes.
+fn auto_approvers(model: &Model, names: &Names) -> Object {
+    let mut routes = Approvals::default();
+    let mut services = Approvals::default();
+    let mut exit_node = Approvals::default();
+    for a in &model.auto_approvers {
+        let approvers = names.list(&a.approvers);
+        if approvers.is_empty() {
+            continue;
+        }
+        for route in &a.routes {
+            routes.add(route.clone(), &a.origin, &approvers);
+        }
+        for service in names.list(&a.services) {
+            services.add(service, &a.origin, &approvers);
+        }
+        if a.exit_node {
+            exit_node.add(String::new(), &a.origin, &approvers);
         }
     }
-
-    /// The one name of a principal that must be a single one (a test's source or destination).
-    fn one(&self, p: &Principal) -> Option<String> {
-        self.all(p).into_iter().next()
+    let mut out = Object::new();
+    let routes = routes.into_object();
+    if !routes.is_empty() {
+        out.insert("routes", routes);
     }
-
-    /// The names of a list of selectors, without repeats.
-    fn list(&self, selectors: &[Selector]) -> Vec<String> {
-        let mut seen = IndexSet::new();
-        for s in selectors {
-            for n in self.all(&s.principal) {
-                seen.insert(n);
-            }
-        }
-        seen.into_iter().collect()
+    if let Some((_, (origins, approvers))) = exit_node.by_key.into_iter().next() {
+        out.push(
+            declared_by(&origins),
+            false,
+            "exitNode",
+            Array::inline(approvers),
+        );
     }
-
-    /// A test destination: `tag:web:443`.
-    fn endpoint(&self, e: &Endpoint) -> Option<String> {
-        let target = self.one(&e.target)?;
-        Some(format!("{target}:{}", e.port))
+    let services = services.into_object();
+    if !services.is_empty() {
+        out.insert("services", services);
     }
+    out
 }
 
-/// `tag:NAME` for a tag selector.
-fn tag_name(s: &Selector) -> Option<String> {
-    match &s.principal {
-        Principal::Tag(t) => Some(format!("tag:{t}")),
-        _ => None,
+/// The tailnet's options, after a comment naming the tailnet.
+fn options(root: &mut Object, tailnet: &Tailnet) {
+    let o = &tailnet.options;
+    let mut entries: Vec<(&str, Value)> = Vec::new();
+    if !o.default_src_posture.is_empty() {
+        entries.push((
+            "defaultSrcPosture",
+            rules::postures(&o.default_src_posture).into(),
+        ));
     }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::source::Span;
-
-    #[test]
-    fn go_durations_match_time_duration_string() {
-        assert_eq!(go_duration(0), "0s");
-        assert_eq!(go_duration(45), "45s");
-        assert_eq!(go_duration(300), "5m0s");
-        assert_eq!(go_duration(5400), "1h30m0s");
-        assert_eq!(go_duration(43200), "12h0m0s");
-        assert_eq!(go_duration(7 * 24 * 3600 + 1), "168h0m1s");
+    if let Some(b) = o.disable_ipv4 {
+        entries.push(("disableIPv4", b.into()));
     }
-
-    #[test]
-    fn port_specs_use_the_policy_notation() {
-        let spec = |proto, ports| PortSpec {
-            proto,
-            ports,
-            span: Span::default(),
+    if let Some(route) = &o.one_cgnat_route {
+        entries.push(("OneCGNATRoute", route.clone().into()));
+    }
+    if let Some(b) = o.randomize_client_port {
+        entries.push(("randomizeClientPort", b.into()));
+    }
+    for (n, (key, value)) in entries.into_iter().enumerate() {
+        let lines = if n == 0 {
+            vec![format!(
+                "The options of {} ({})",
+                tailnet.origin.decl, tailnet.origin.file
+            )]
+        } else {
+            Vec::new()
         };
-        assert_eq!(port_spec(&spec(None, PortRange::Any)), "*");
-        assert_eq!(port_spec(&spec(None, PortRange::One(443))), "443");
-        assert_eq!(
-            port_spec(&spec(Some(Proto::Tcp), PortRange::Range(8000, 8100))),
-            "tcp:8000-8100"
-        );
-        assert_eq!(
-            port_spec(&spec(Some(Proto::Udp), PortRange::One(53))),
-            "udp:53"
-        );
-        assert_eq!(port_spec(&spec(Some(Proto::Tcp), PortRange::Any)), "tcp:*");
-        assert_eq!(
-            port_spec(&spec(Some(Proto::Icmp), PortRange::Any)),
-            "icmp:*"
-        );
+        root.push(lines, n == 0, key, value);
     }
 }

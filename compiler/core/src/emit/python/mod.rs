@@ -132,6 +132,10 @@ pub enum BinOp {
     Div,
     /// `+`
     Add,
+    /// `or`
+    Or,
+    /// `in`
+    In,
 }
 
 impl BinOp {
@@ -139,6 +143,8 @@ impl BinOp {
         match self {
             BinOp::Div => "/",
             BinOp::Add => "+",
+            BinOp::Or => "or",
+            BinOp::In => "in",
         }
     }
 }
@@ -166,6 +172,21 @@ pub enum Expr {
     Dict(Vec<(Expr, Expr)>),
     /// `left op right`
     BinOp(Box<Expr>, BinOp, Box<Expr>),
+    /// `*value`, unpacked into a list.
+    Starred(Box<Expr>),
+    /// `value[:end]`, the first `end` items of a sequence.
+    SliceTo(Box<Expr>, i64),
+    /// `[element for var in iter if cond]`
+    ListComp {
+        /// The element of the new list.
+        element: Box<Expr>,
+        /// The loop variable.
+        var: String,
+        /// What it iterates over.
+        iter: Box<Expr>,
+        /// The filter, if any.
+        cond: Option<Box<Expr>>,
+    },
 }
 
 /// A call argument.
@@ -208,5 +229,15 @@ impl Expr {
     /// `self op right`.
     pub fn binop(self, op: BinOp, right: Expr) -> Expr {
         Expr::BinOp(Box::new(self), op, Box::new(right))
+    }
+
+    /// `[element for var in iter if cond]`.
+    pub fn list_comp(element: Expr, var: &str, iter: Expr, cond: Option<Expr>) -> Expr {
+        Expr::ListComp {
+            element: Box::new(element),
+            var: var.to_string(),
+            iter: Box::new(iter),
+            cond: cond.map(Box::new),
+        }
     }
 }

@@ -106,6 +106,7 @@ fn opening(head: &str, expr: &Expr) -> Option<String> {
         Expr::Call(func, args) if !args.is_empty() => Some(format!("{head}{}(", flat(func))),
         Expr::List(items) if !items.is_empty() => Some(format!("{head}[")),
         Expr::Dict(entries) if !entries.is_empty() => Some(format!("{head}{{")),
+        Expr::ListComp { .. } => Some(format!("{head}[")),
         Expr::Attr(inner, _) if ends_in_brackets(inner) && chain_calls(expr) < 2 => {
             opening(head, inner)
         }
@@ -150,6 +151,29 @@ fn layout(lines: &mut Vec<String>, indent: usize, head: &str, expr: &Expr, tail:
             }
             lines.push(format!("{pad}}}{tail}"));
         }
+        Expr::ListComp {
+            element,
+            var,
+            iter,
+            cond,
+        } => {
+            // Like `ruff format`: the clauses on one line inside the brackets if they fit there,
+            // else one clause per line.
+            lines.push(format!("{pad}{head}["));
+            let inner = INDENT.repeat(indent + 1);
+            let content = comprehension(element, var, iter, cond.as_deref());
+            let one = format!("{inner}{content}");
+            if one.chars().count() <= LINE_LENGTH {
+                lines.push(one);
+            } else {
+                lines.push(format!("{inner}{}", flat(element)));
+                lines.push(format!("{inner}for {var} in {}", flat(iter)));
+                if let Some(cond) = cond {
+                    lines.push(format!("{inner}if {}", flat(cond)));
+                }
+            }
+            lines.push(format!("{pad}]{tail}"));
+        }
         Expr::Attr(inner, attr) if ends_in_brackets(inner) && chain_calls(expr) < 2 => {
             layout(lines, indent, head, inner, &format!(".{attr}{tail}"));
         }
@@ -178,6 +202,7 @@ fn ends_in_brackets(e: &Expr) -> bool {
         Expr::Call(_, args) => !args.is_empty(),
         Expr::List(items) => !items.is_empty(),
         Expr::Dict(entries) => !entries.is_empty(),
+        Expr::ListComp { .. } => true,
         Expr::Attr(inner, _) => ends_in_brackets(inner),
         _ => false,
     }
@@ -195,6 +220,10 @@ fn flat(e: &Expr) -> String {
         Expr::Attr(inner, attr) => match **inner {
             Expr::Int(_) | Expr::BinOp(..) => format!("({}).{attr}", flat(inner)),
             _ => format!("{}.{attr}", flat(inner)),
+        },
+        Expr::SliceTo(inner, end) => match **inner {
+            Expr::Int(_) | Expr::BinOp(..) => format!("({})[:{end}]", flat(inner)),
+            _ => format!("{}[:{end}]", flat(inner)),
         },
         Expr::Call(func, args) => {
             let args: Vec<String> = args
@@ -224,7 +253,23 @@ fn flat(e: &Expr) -> String {
             };
             format!("{} {} {right}", flat(left), op.as_str())
         }
+        Expr::Starred(inner) => format!("*{}", flat(inner)),
+        Expr::ListComp {
+            element,
+            var,
+            iter,
+            cond,
+        } => format!("[{}]", comprehension(element, var, iter, cond.as_deref())),
     }
+}
+
+/// The clauses of a list comprehension on one line: `element for var in iter if cond`.
+fn comprehension(element: &Expr, var: &str, iter: &Expr, cond: Option<&Expr>) -> String {
+    let mut text = format!("{} for {var} in {}", flat(element), flat(iter));
+    if let Some(cond) = cond {
+        text.push_str(&format!(" if {}", flat(cond)));
+    }
+    text
 }
 
 /// A string literal: double quotes unless the text holds more double quotes than single ones.
@@ -438,6 +483,47 @@ mod tests {
             text,
             format!("{target} = (\n    \"{}\"\n)\n", "s".repeat(60))
         );
+    }
+
+    #[test]
+    fn comprehensions_split_like_ruff() {
+        let comp = |iter: &str| {
+            Expr::list_comp(
+                name("a"),
+                "a",
+                name(iter),
+                Some(string(".").binop(crate::emit::python::BinOp::In, name("a"))),
+            )
+        };
+        let short = print(&module(vec![Stmt::assign("ipv4", comp("addresses"))]));
+        assert_eq!(short, "ipv4 = [a for a in addresses if \".\" in a]\n");
+        let long = "x".repeat(50);
+        let text = print(&module(vec![Stmt::assign(long.as_str(), comp(&long))]));
+        assert_eq!(
+            text,
+            format!("{long} = [\n    a for a in {long} if \".\" in a\n]\n")
+        );
+        let longer = "y".repeat(80);
+        let text = print(&module(vec![Stmt::assign("v", comp(&longer))]));
+        assert_eq!(
+            text,
+            format!("v = [\n    a\n    for a in {longer}\n    if \".\" in a\n]\n")
+        );
+        let or = print(&module(vec![Stmt::assign(
+            "addresses",
+            name("atlas_device")
+                .attr("addresses")
+                .binop(crate::emit::python::BinOp::Or, Expr::List(Vec::new())),
+        )]));
+        assert_eq!(or, "addresses = atlas_device.addresses or []\n");
+        let starred = print(&module(vec![Stmt::assign(
+            "values",
+            Expr::List(vec![
+                Expr::Starred(Box::new(name("atlas_ipv4"))),
+                string("203.0.113.7"),
+            ]),
+        )]));
+        assert_eq!(starred, "values = [*atlas_ipv4, \"203.0.113.7\"]\n");
     }
 
     #[test]
