@@ -59,13 +59,17 @@ fn sels(list: &[&str]) -> Vec<Selector> {
 }
 
 /// A principal in a short notation: `any`, `user.x`, `group.x`, `tag.x`, `host.x`,
-/// `autogroup.x`, `net.x`, `ip:1.2.3.4/24`, `ipset.x`, `svc.x`, or a login.
+/// `autogroup.x`, `net.x`, `ip:1.2.3.4/24`, `user:*@example.com`, `ipset.x`, `svc.x`, or a
+/// login.
 fn p(text: &str) -> Principal {
     if text == "any" {
         return Principal::Any;
     }
     if let Some(ip) = text.strip_prefix("ip:") {
         return Principal::Ip(ip.to_string());
+    }
+    if let Some(domain) = text.strip_prefix("user:*@") {
+        return Principal::UsersAt(domain.to_string());
     }
     let Some((kind, name)) = text.split_once('.') else {
         panic!("bad principal `{text}`");
@@ -85,12 +89,17 @@ fn p(text: &str) -> Principal {
     }
 }
 
-/// A port spec: `*`, `443`, `8000-8100`, `tcp:443`, `udp:53`, `tcp:*`, `icmp:*`.
+/// A port spec: `*`, `443`, `8000-8100`, `tcp:443`, `udp:53`, `tcp:*`, `icmp:*`, `sctp:9899`,
+/// `47:*` (a protocol by number).
 fn spec(text: &str) -> PortSpec {
     let (proto, ports) = match text.split_once(':') {
         Some(("tcp", rest)) => (Some(Proto::Tcp), rest),
         Some(("udp", rest)) => (Some(Proto::Udp), rest),
         Some(("icmp", rest)) => (Some(Proto::Icmp), rest),
+        Some(("sctp", rest)) => (Some(Proto::Sctp), rest),
+        Some((n, rest)) if n.parse::<u8>().is_ok() => {
+            (Some(Proto::from_number(n.parse().unwrap())), rest)
+        }
         None => (None, text),
         _ => panic!("bad spec `{text}`"),
     };
@@ -111,10 +120,18 @@ fn range(text: &str) -> PortRange {
     }
 }
 
-/// Traffic: `tcp:443`, `udp:53`, `icmp`, or a bare `443` (TCP or UDP, as a test without
-/// `proto` asks).
+/// Traffic: `tcp:443`, `udp:53`, `sctp:9899`, `icmp`, `proto:47`, or a bare `443` (TCP or UDP,
+/// as a test without `proto` asks).
 fn traffic(text: &str) -> Traffic {
     match text.split_once(':') {
+        Some(("sctp", port)) => Traffic {
+            proto: Some(Proto::Sctp),
+            port: port.parse().unwrap(),
+        },
+        Some(("proto", number)) => Traffic {
+            proto: Some(Proto::from_number(number.parse().unwrap())),
+            port: 0,
+        },
         Some(("tcp", port)) => Traffic {
             proto: Some(Proto::Tcp),
             port: port.parse().unwrap(),
@@ -257,6 +274,7 @@ impl Tn {
                 })
                 .collect(),
             proto,
+            src_posture: Vec::new(),
         });
         self
     }
@@ -278,6 +296,7 @@ impl Tn {
             users: users.iter().map(|u| u.to_string()).collect(),
             check_period: None,
             accept_env: Vec::new(),
+            src_posture: Vec::new(),
         });
         self
     }
@@ -665,9 +684,10 @@ fn icmp_is_its_own_protocol() {
 }
 
 #[test]
-fn a_star_is_every_protocol_and_port() {
+fn a_star_is_every_default_protocol_and_port() {
     let m = home();
-    // "Grants syntax", `ip`: `["*"]` allows all protocols on all ports, ICMP included.
+    // "Grants syntax", `ip`: `["*"]` allows TCP, UDP and ICMP on all ports (tailcfg's
+    // `ProtoPortRange`: "`*` allows all TCP, UDP and ICMP traffic on all ports").
     allowed(
         &m,
         "user.alice",
@@ -676,6 +696,56 @@ fn a_star_is_every_protocol_and_port() {
         &["admins_all", "ping"],
     );
     allowed(&m, "user.alice", "tag.db", "udp:65535", &["admins_all"]);
+}
+
+#[test]
+fn sctp_and_numbered_protocols_need_their_own_grant() {
+    let m = Tn::new()
+        .user("bob", false)
+        .tags(&["router", "sigtran"])
+        .grant("everything", &["user.bob"], &["tag.router"], &["*"])
+        .grant("tunnels", &["user.bob"], &["tag.router"], &["47:*"])
+        .grant(
+            "signalling",
+            &["user.bob"],
+            &["tag.sigtran"],
+            &["sctp:2905"],
+        )
+        .grant("bare", &["user.bob"], &["tag.sigtran"], &["3868"])
+        .m;
+    // `*` and bare ports are TCP, UDP and ICMP: GRE (47) and SCTP need a grant naming them.
+    allowed(&m, "user.bob", "tag.router", "proto:47", &["tunnels"]);
+    denied(&m, "user.bob", "tag.router", "proto:50");
+    allowed(&m, "user.bob", "tag.router", "tcp:22", &["everything"]);
+    allowed(&m, "user.bob", "tag.sigtran", "sctp:2905", &["signalling"]);
+    denied(&m, "user.bob", "tag.sigtran", "sctp:2906");
+    denied(&m, "user.bob", "tag.sigtran", "sctp:3868");
+    allowed(&m, "user.bob", "tag.sigtran", "tcp:3868", &["bare"]);
+    // A test without `proto` asks about TCP or UDP, which an SCTP grant does not open.
+    denied(&m, "user.bob", "tag.sigtran", "2905");
+    // `proto(6)` is TCP.
+    assert_eq!(Proto::from_number(6), Proto::Tcp);
+}
+
+#[test]
+fn an_acls_proto_decides_for_other_protocols() {
+    let m = Tn::new()
+        .user("bob", false)
+        .tags(&["router"])
+        .acl(
+            "gre",
+            &["user.bob"],
+            &[("tag.router", "*")],
+            Some(Proto::Number(47)),
+        )
+        .acl("web", &["user.bob"], &[("tag.router", "443")], None)
+        .m;
+    // "Policy syntax", `acls` `proto`: an IANA protocol number; without `proto`, TCP, UDP and
+    // ICMP.
+    allowed(&m, "user.bob", "tag.router", "proto:47", &["gre"]);
+    denied(&m, "user.bob", "tag.router", "tcp:22");
+    allowed(&m, "user.bob", "tag.router", "tcp:443", &["web"]);
+    denied(&m, "user.bob", "tag.router", "sctp:443");
 }
 
 #[test]
@@ -977,6 +1047,102 @@ fn the_default_posture_applies_to_grants_without_one() {
         "tcp:9100",
         "posture:managed",
     );
+}
+
+#[test]
+fn an_acls_own_posture_is_not_known_offline() {
+    let mut m = home();
+    // "Policy syntax", `acls`: a rule may carry `srcPosture`, as a grant does; the source device
+    // must meet it, which only Tailscale knows.
+    let acl = m
+        .acls
+        .iter_mut()
+        .find(|a| a.name == "legacy_print")
+        .unwrap();
+    acl.src_posture = vec!["managed".to_string()];
+    unknown(
+        &m,
+        "user.carol",
+        "tag.printer",
+        "tcp:9100",
+        "posture:managed",
+    );
+    // Without the posture the ACL decides on its own.
+    allowed(
+        &home(),
+        "user.carol",
+        "tag.printer",
+        "tcp:9100",
+        &["legacy_print"],
+    );
+}
+
+#[test]
+fn an_ssh_rules_posture_is_not_known_offline() {
+    let mut m = home();
+    // "Policy syntax", `ssh`: a rule may carry `srcPosture`; whether the source meets it is not
+    // known offline, so the session is undecided rather than accepted.
+    let rule = m
+        .ssh_rules
+        .iter_mut()
+        .find(|r| r.name == "bob_nas")
+        .unwrap();
+    rule.src_posture = vec!["managed".to_string()];
+    let policy = Policy::new(&m);
+    let s = &policy.resolve(&p("user.bob")).unwrap()[0];
+    let d = &policy.destinations(s, &p("tag.nas")).unwrap()[0];
+    let decision = policy.ssh(s, d, "bob");
+    assert_eq!(decision.outcome, SshOutcome::Unknown);
+    assert!(
+        decision
+            .unknowns
+            .iter()
+            .any(|u| u.contains("posture:managed")),
+        "{:?}",
+        decision.unknowns
+    );
+    // A user the rule does not name is still refused: the posture only narrows a rule.
+    assert_eq!(
+        ssh(&m, "user.bob", "tag.nas", "alice").0,
+        SshOutcome::Denied
+    );
+}
+
+#[test]
+fn the_default_posture_applies_to_ssh_rules_without_one() {
+    let mut m = home();
+    m.tailnet.as_mut().unwrap().options.default_src_posture = vec!["managed".to_string()];
+    // "Policy syntax", `defaultSrcPosture`: every rule without its own posture gets the default.
+    assert_eq!(ssh(&m, "user.bob", "tag.nas", "bob").0, SshOutcome::Unknown);
+}
+
+#[test]
+fn the_users_of_a_domain_are_the_users_whose_login_is_in_it() {
+    let mut m = Tn::new()
+        .user("alice", false)
+        .user("bob", false)
+        .tags(&["server"])
+        .grant(
+            "staff",
+            &["user:*@example.com"],
+            &["tag.server"],
+            &["tcp:443"],
+        )
+        .m;
+    m.users.iter_mut().find(|u| u.name == "bob").unwrap().email = "bob@contractor.org".to_string();
+    // "Policy syntax", users: `user:*@example.com` names every user whose login is in the domain.
+    allowed(&m, "user.alice", "tag.server", "tcp:443", &["staff"]);
+    denied(&m, "user.bob", "tag.server", "tcp:443");
+    // An undeclared login in the domain matches too, compared without regard to case.
+    allowed(
+        &m,
+        "user.carol@EXAMPLE.com",
+        "tag.server",
+        "tcp:443",
+        &["staff"],
+    );
+    // A tagged device has no user identity.
+    denied(&m, "tag.server", "tag.server", "tcp:443");
 }
 
 #[test]

@@ -348,6 +348,7 @@ fn b3015_hosts_without_tags_in_the_policy() {
     let s = &fx.src;
     let ssh = SshRule {
         accept_env: Vec::new(),
+        src_posture: Vec::new(),
         origin: s.origin(file, "ssh", "to_laptop", None),
         name: "to_laptop".to_string(),
         action: SshAction::Check,

@@ -1,6 +1,7 @@
-//! The built-in functions: port specs (`tcp`, `udp`, `icmp`), addresses of the policy (`ip`) and
-//! small helpers on strings, lists and maps (`len`, `join`, `lower`, `upper`, `replace`, `keys`,
-//! `values`, `contains`, `str`).
+//! The built-in functions: port specs (`tcp`, `udp`, `sctp`, `icmp`, `proto`), addresses of the
+//! policy (`ip`), the users of a login domain (`users_at`, `localpart_at`) and small helpers on
+//! strings, lists and maps (`len`, `join`, `lower`, `upper`, `replace`, `keys`, `values`,
+//! `contains`, `str`).
 
 use super::call::{ParamDefault, ParamSig, Signature};
 use super::ops;
@@ -12,8 +13,23 @@ use crate::source::Span;
 
 /// Every built-in function's name.
 pub const NAMES: &[&str] = &[
-    "tcp", "udp", "icmp", "ip", "len", "join", "lower", "upper", "replace", "keys", "values",
-    "contains", "str",
+    "tcp",
+    "udp",
+    "sctp",
+    "icmp",
+    "proto",
+    "ip",
+    "users_at",
+    "localpart_at",
+    "len",
+    "join",
+    "lower",
+    "upper",
+    "replace",
+    "keys",
+    "values",
+    "contains",
+    "str",
 ];
 
 /// The built-in function with this name.
@@ -34,9 +50,11 @@ pub fn signature(name: &'static str) -> Signature<'static> {
         default: ParamDefault::Absent,
     };
     let params = match name {
-        "tcp" | "udp" => vec![required("port"), optional("to")],
+        "tcp" | "udp" | "sctp" => vec![required("port"), optional("to")],
+        "proto" => vec![required("number")],
         "icmp" => Vec::new(),
         "ip" => vec![required("address")],
+        "users_at" | "localpart_at" => vec![required("domain")],
         "len" | "lower" | "upper" | "keys" | "values" | "str" => vec![required("value")],
         "join" => vec![required("list"), required("separator")],
         "replace" => vec![required("string"), required("from"), required("to")],
@@ -67,11 +85,15 @@ pub fn call(checker: &mut Checker<'_>, name: &str, args: Vec<Option<Value>>, spa
     let result = match name {
         "tcp" => port_spec(Some(Proto::Tcp), first, second, span),
         "udp" => port_spec(Some(Proto::Udp), first, second, span),
+        "sctp" => port_spec(Some(Proto::Sctp), first, second, span),
+        "proto" => protocol_number(first),
         "icmp" => Ok(V::PortSpec {
             proto: Some(Proto::Icmp),
             ports: PortRange::Any,
         }),
         "ip" => ip_address(first),
+        "users_at" => login_domain(first, "users_at", V::UsersAt),
+        "localpart_at" => login_domain(first, "localpart_at", V::LocalpartAt),
         "len" => len(first),
         "join" => join(first, second),
         "lower" => string(first).map(|s| V::Str(s.to_lowercase())),
@@ -165,6 +187,35 @@ fn ip_address(value: Option<Value>) -> Result<V, Box<Diagnostic>> {
     }
 }
 
+/// The domain of `users_at("example.com")` or `localpart_at("example.com")`, lowercase, as
+/// logins are compared (`B3037` when it is not a domain name).
+fn login_domain(
+    value: Option<Value>,
+    builtin: &str,
+    make: fn(String) -> V,
+) -> Result<V, Box<Diagnostic>> {
+    let Some(value) = value else {
+        return Ok(V::Null);
+    };
+    let V::Str(text) = &value.kind else {
+        return Err(expected(&value, "`string`"));
+    };
+    match super::lower::resources::syntax::domain(text) {
+        Ok(()) => Ok(make(text.to_ascii_lowercase())),
+        Err(why) => Err(Box::new(
+            Diagnostic::error(
+                codes::B3037,
+                format!("`{text}` is not a login domain"),
+                value.span,
+            )
+            .with_label(why)
+            .with_help(format!(
+                "write the domain of the users' logins: `{builtin}(\"example.com\")`"
+            )),
+        )),
+    }
+}
+
 fn len(value: Option<Value>) -> Result<V, Box<Diagnostic>> {
     let n = match &value {
         Some(Value {
@@ -215,6 +266,32 @@ fn contains(collection: Option<Value>, item: Option<Value>) -> Result<V, Box<Dia
         },
         _ => Err(expected(&collection, "a list, string or map")),
     }
+}
+
+/// `proto(47)`: every packet of the protocol with that IANA number (`B2005` outside 1 to 255).
+/// The numbers of ICMP, TCP, UDP and SCTP give those protocols, on every port.
+fn protocol_number(value: Option<Value>) -> Result<V, Box<Diagnostic>> {
+    let Some(value) = value else {
+        return Ok(V::Null);
+    };
+    let V::Int(n) = value.kind else {
+        return Err(expected(&value, "`int`"));
+    };
+    let number = u8::try_from(n).ok().filter(|p| *p >= 1).ok_or_else(|| {
+        Box::new(
+            Diagnostic::error(
+                codes::B2005,
+                format!("protocol number {n} is out of range"),
+                value.span,
+            )
+            .with_label("an IANA protocol number is from 1 to 255")
+            .with_help("`proto(47)` is GRE, `proto(50)` ESP; write `any` for every protocol"),
+        )
+    })?;
+    Ok(V::PortSpec {
+        proto: Some(Proto::from_number(number)),
+        ports: PortRange::Any,
+    })
 }
 
 /// `tcp(443)`, `tcp(8000, 8100)`, `tcp(any)`.

@@ -170,6 +170,8 @@ impl<'a> Checker<'a> {
             | (Type::AnyValue, V::Any)
             | (Type::HostAddress, V::HostAddress(_))
             | (Type::Ip, V::Ip(_))
+            | (Type::UsersAt, V::UsersAt(_))
+            | (Type::LocalpartAt, V::LocalpartAt(_))
             | (Type::Destination, V::Destination { .. } | V::Endpoint { .. })
             | (Type::Quantity, V::Int(_)) => true,
             (Type::Ref(kind), V::Entity(k, _)) => kind == k,
@@ -503,6 +505,8 @@ pub fn shape_matches(value: &Value, ty: &Type) -> bool {
         | (Type::AnyValue, V::Any)
         | (Type::HostAddress, V::HostAddress(_))
         | (Type::Ip, V::Ip(_))
+        | (Type::UsersAt, V::UsersAt(_))
+        | (Type::LocalpartAt, V::LocalpartAt(_))
         | (Type::Destination, V::Destination { .. } | V::Endpoint { .. })
         | (Type::RoleUse, V::RoleUse { .. })
         | (Type::RoleUse, V::Entity(super::schema::Kind::Role, _)) => true,

@@ -288,6 +288,8 @@ pub fn text(value: &Value) -> Result<String, Box<Diagnostic>> {
         V::Entity(Kind::Posture, name) => format!("posture:{name}"),
         V::Entity(Kind::Service, name) => format!("svc:{name}"),
         V::Ip(address) => address.clone(),
+        V::UsersAt(domain) => format!("user:*@{domain}"),
+        V::LocalpartAt(domain) => format!("localpart:*@{domain}"),
         V::Entity(_, name) => name.clone(),
         V::Autogroup(name) => format!("autogroup:{name}"),
         V::SecretKey { secret, key } => {

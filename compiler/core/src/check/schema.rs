@@ -262,7 +262,7 @@ fn strings() -> Type {
     Type::list(Type::String)
 }
 
-/// `any | User | Group | Tag | autogroup | Host | Ip | Network | IpSet | Service`: everything a
+/// `any | User | UsersAt | Group | Tag | autogroup | Host | Ip | Network | IpSet | Service`: everything a
 /// policy rule can name. Each field of the policy takes a part of it (see `policy_fields`).
 pub fn selector() -> Type {
     named("Selector", network_selector(true))
@@ -413,6 +413,7 @@ pub fn schema(kind: Kind) -> Type {
                 "src",
                 Type::list(Type::Union(vec![
                     Type::Ref(Kind::User),
+                    Type::UsersAt,
                     Type::Ref(Kind::Group),
                     Type::Ref(Kind::Tag),
                     Type::Autogroup,
@@ -430,7 +431,11 @@ pub fn schema(kind: Kind) -> Type {
             ),
             defaulted(
                 "users",
-                Type::list(Type::Union(vec![Type::String, Type::Autogroup])),
+                Type::list(Type::Union(vec![
+                    Type::String,
+                    Type::Autogroup,
+                    Type::LocalpartAt,
+                ])),
                 FieldDefault::Autogroups(&["nonroot"]),
             ),
             // A duration, or `always` (a prelude constant for "always").
@@ -439,6 +444,7 @@ pub fn schema(kind: Kind) -> Type {
                 Type::Union(vec![Type::Duration, Type::Literal("always")]),
             ),
             defaulted("accept_env", strings(), FieldDefault::EmptyList),
+            defaulted("src_posture", refs(Kind::Posture), FieldDefault::EmptyList),
         ],
         Kind::Test => vec![
             field("src", test_selector()),

@@ -62,6 +62,11 @@ pub enum Type {
     Destination,
     /// The tailnet IPv4 address of a host, `host.X.address`, looked up when Pulumi runs.
     HostAddress,
+    /// Every user whose login is in a domain, `users_at("example.com")` (`user:*@example.com`).
+    UsersAt,
+    /// The local part of the source user's login in a domain, `localpart_at("example.com")`
+    /// (`localpart:*@example.com`), among an SSH rule's `users`.
+    LocalpartAt,
 }
 
 /// A field of a record type.
@@ -178,6 +183,8 @@ impl fmt::Display for Type {
             Type::Ip => f.write_str("Ip"),
             Type::Destination => f.write_str("Destination"),
             Type::HostAddress => f.write_str("HostAddress"),
+            Type::UsersAt => f.write_str("UsersAt"),
+            Type::LocalpartAt => f.write_str("LocalpartAt"),
         }
     }
 }
@@ -198,6 +205,8 @@ pub fn builtin(name: &str) -> Option<Type> {
         "RoleUse" => Type::RoleUse,
         "Ip" => Type::Ip,
         "Destination" => Type::Destination,
+        "UsersAt" => Type::UsersAt,
+        "LocalpartAt" => Type::LocalpartAt,
         "HostAddress" => Type::HostAddress,
         "Selector" => super::schema::selector(),
         "Probe" => super::schema::probe(),

@@ -113,6 +113,11 @@ pub enum V {
     /// `ip("10.0.0.0/8")`: an IP address, CIDR range or address range, checked and in canonical
     /// form.
     Ip(String),
+    /// `users_at("example.com")`: every user whose login is in the domain (lowercase).
+    UsersAt(String),
+    /// `localpart_at("example.com")`: the local part of the source user's login in the domain
+    /// (lowercase).
+    LocalpartAt(String),
     /// A destination at several ports or port specs, `tag.web @ [80, 443]`, `tag.x @ any`,
     /// `tag.x @ tcp(8000, 8100)` (a legacy ACL's destination).
     Destination {
@@ -189,6 +194,8 @@ impl Value {
             V::Variant { enum_name, .. } => format!("`{enum_name}` variant"),
             V::HostAddress(host) => format!("the tailnet address of `host.{host}`"),
             V::Ip(text) => format!("address `ip(\"{text}\")`"),
+            V::UsersAt(domain) => format!("users `users_at(\"{domain}\")`"),
+            V::LocalpartAt(domain) => format!("login users `localpart_at(\"{domain}\")`"),
             V::Destination { .. } => "Destination".to_string(),
             V::RoleUse { role, .. } => format!("application of `role.{role}`"),
         }

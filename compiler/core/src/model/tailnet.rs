@@ -73,6 +73,8 @@ pub enum Principal {
     Any,
     /// A user, by declaration name.
     User(String),
+    /// `user:*@DOMAIN`: every user whose login is in a domain (lowercase).
+    UsersAt(String),
     /// `group:NAME`
     Group(String),
     /// `tag:NAME`
@@ -111,6 +113,59 @@ pub enum Proto {
     Udp,
     /// `icmp`
     Icmp,
+    /// `sctp`
+    Sctp,
+    /// Another protocol by its IANA number, `proto(47)` (GRE); never 1, 6, 17 or 132, which are
+    /// the named ones.
+    Number(u8),
+}
+
+impl Proto {
+    /// The protocol with an IANA number: the named variant for ICMP (1), TCP (6), UDP (17) and
+    /// SCTP (132), else `Number`.
+    pub fn from_number(number: u8) -> Proto {
+        match number {
+            1 => Proto::Icmp,
+            6 => Proto::Tcp,
+            17 => Proto::Udp,
+            132 => Proto::Sctp,
+            n => Proto::Number(n),
+        }
+    }
+
+    /// How the policy writes it: `tcp`, `udp`, `icmp`, `sctp`, or the IANA number (`47`), which
+    /// Tailscale accepts for every protocol.
+    pub fn name(self) -> String {
+        match self {
+            Proto::Tcp => "tcp".to_string(),
+            Proto::Udp => "udp".to_string(),
+            Proto::Icmp => "icmp".to_string(),
+            Proto::Sctp => "sctp".to_string(),
+            Proto::Number(n) => n.to_string(),
+        }
+    }
+
+    /// Its IANA number.
+    pub fn number(self) -> u8 {
+        match self {
+            Proto::Icmp => 1,
+            Proto::Tcp => 6,
+            Proto::Udp => 17,
+            Proto::Sctp => 132,
+            Proto::Number(n) => n,
+        }
+    }
+
+    /// Whether the protocol has ports (TCP, UDP and SCTP); a rule for another is on every port.
+    pub fn has_ports(self) -> bool {
+        matches!(self, Proto::Tcp | Proto::Udp | Proto::Sctp)
+    }
+
+    /// Whether `*`, a bare port and an ACL without `proto` cover it: Tailscale's default
+    /// protocols are TCP, UDP and ICMP.
+    pub fn is_default(self) -> bool {
+        matches!(self, Proto::Tcp | Proto::Udp | Proto::Icmp)
+    }
 }
 
 /// Ports.
@@ -186,6 +241,8 @@ pub struct SshRule {
     pub check_period: Option<CheckPeriod>,
     /// `acceptEnv`: environment variable names (or patterns) the client may send.
     pub accept_env: Vec<String>,
+    /// `srcPosture`: names of `posture` declarations the source must satisfy.
+    pub src_posture: Vec<String>,
 }
 
 /// How often an SSH `check` rule asks the user to authenticate again.
@@ -257,6 +314,8 @@ pub struct LegacyAcl {
     pub dst: Vec<AclDestination>,
     /// `proto`; `None` for TCP, UDP and ICMP.
     pub proto: Option<Proto>,
+    /// `srcPosture`: names of `posture` declarations the source must satisfy.
+    pub src_posture: Vec<String>,
 }
 
 /// A destination of a legacy ACL: a target and its ports.

@@ -35,6 +35,14 @@ enum Atom {
     Other(Principal),
 }
 
+/// A grant with its sources and destinations expanded (see [`Coverage::prepare`]).
+#[derive(Clone, Debug)]
+pub struct Prepared<'m> {
+    grant: &'m Grant,
+    src: Vec<Atom>,
+    dst: Vec<Atom>,
+}
+
 /// Compares selectors against one model's users, groups, hosts and networks.
 #[derive(Clone, Copy, Debug)]
 pub struct Coverage<'m> {
@@ -47,32 +55,43 @@ impl<'m> Coverage<'m> {
         Coverage { model }
     }
 
+    /// A grant with its sources and destinations expanded into atoms once, for comparing it
+    /// against many others.
+    pub fn prepare(&self, grant: &'m Grant) -> Prepared<'m> {
+        Prepared {
+            grant,
+            src: self.atoms(&grant.src),
+            dst: self.atoms(&grant.dst),
+        }
+    }
+
     /// Whether `wide` allows every connection `narrow` allows. A grant whose sources or
     /// destinations name nothing (an empty group) is not covered: it allows nothing at all.
-    pub fn grant_covers(&self, wide: &Grant, narrow: &Grant) -> bool {
-        let narrow_src = self.atoms(&narrow.src);
-        let narrow_dst = self.atoms(&narrow.dst);
-        if narrow_src.is_empty() || narrow_dst.is_empty() {
+    pub fn grant_covers(&self, wide: &'m Grant, narrow: &'m Grant) -> bool {
+        self.covers_prepared(&self.prepare(wide), &self.prepare(narrow))
+    }
+
+    /// [`Coverage::grant_covers`] on prepared grants.
+    pub fn covers_prepared(&self, wide: &Prepared<'_>, narrow: &Prepared<'_>) -> bool {
+        if narrow.src.is_empty() || narrow.dst.is_empty() {
             return false;
         }
-        let conditions = wide
-            .src_posture
-            .iter()
-            .all(|p| narrow.src_posture.contains(p))
-            && (wide.via.is_empty() || same_principals(&wide.via, &narrow.via))
-            && (narrow.app.is_empty() || narrow.app == wide.app);
+        let (w, n) = (wide.grant, narrow.grant);
+        let conditions = w.src_posture.iter().all(|p| n.src_posture.contains(p))
+            && (w.via.is_empty() || same_principals(&w.via, &n.via))
+            && (n.app.is_empty() || n.app == w.app);
         if !conditions {
             return false;
         }
-        let wide_src = self.atoms(&wide.src);
-        let wide_dst = self.atoms(&wide.dst);
-        narrow_src
+        narrow
+            .src
             .iter()
-            .all(|n| wide_src.iter().any(|w| self.covers(w, n)))
-            && narrow_dst
+            .all(|a| wide.src.iter().any(|b| self.covers(b, a)))
+            && narrow
+                .dst
                 .iter()
-                .all(|n| wide_dst.iter().any(|w| self.covers(w, n)))
-            && self.ports_cover(wide, narrow)
+                .all(|a| wide.dst.iter().any(|b| self.covers(b, a)))
+            && self.ports_cover(w, n)
     }
 
     /// Whether the wide grant's ports include the narrow one's.
@@ -149,7 +168,10 @@ impl<'m> Coverage<'m> {
             Principal::Ip(ip) => {
                 out.push(AddrRange::parse(ip).map_or_else(|| Atom::Other(p.clone()), Atom::Addr));
             }
-            Principal::IpSet(_) | Principal::Service(_) => out.push(Atom::Other(p.clone())),
+            // The users of a domain cover only themselves: undeclared logins may be among them.
+            Principal::IpSet(_) | Principal::Service(_) | Principal::UsersAt(_) => {
+                out.push(Atom::Other(p.clone()));
+            }
         }
     }
 

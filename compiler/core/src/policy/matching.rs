@@ -139,7 +139,7 @@ impl<'m> Matcher<'m> {
         }
     }
 
-    /// Users, groups, tags, autogroups and hosts against a device.
+    /// Users, the users of a domain, groups, tags, autogroups and hosts against a device.
     fn device_match(&self, p: &Principal, d: &Device, node: &Node, side: Side<'_>) -> Match {
         match p {
             Principal::User(u) => match d.user() {
@@ -154,6 +154,16 @@ impl<'m> Matcher<'m> {
                         .any(|x| &x.name == g && x.members.iter().any(|m| m == name)),
                 ),
                 _ => Match::No,
+            },
+            Principal::UsersAt(domain) => match d.user() {
+                Some(Owner::User(name)) => yes_if(
+                    self.model
+                        .users
+                        .iter()
+                        .any(|u| &u.name == name && login_in_domain(&u.email, domain)),
+                ),
+                Some(Owner::Undeclared(login)) => yes_if(login_in_domain(login, domain)),
+                None => Match::No,
             },
             Principal::Tag(t) => yes_if(d.tags.contains(t)),
             Principal::Host(h) => self.host_match(h, d),
@@ -329,6 +339,14 @@ fn range_match(text: &str, node: &Node) -> Match {
 
 /// A user, group, tag, host or autogroup against a literal address: only an address inside
 /// Tailscale's ranges can be a device, and which device is not known offline.
+/// Whether a login (`alice@example.com`) is in a domain (`user:*@example.com`), compared without
+/// regard to case.
+pub fn login_in_domain(login: &str, domain: &str) -> bool {
+    login
+        .rsplit_once('@')
+        .is_some_and(|(_, d)| d.eq_ignore_ascii_case(domain))
+}
+
 fn identity_of_address(p: &Principal, range: &AddrRange, text: &str) -> Match {
     if !range.touches_tailnet() {
         return Match::No;
@@ -336,6 +354,7 @@ fn identity_of_address(p: &Principal, range: &AddrRange, text: &str) -> Match {
     let what = match p {
         Principal::User(u) => format!("a device of user {u}"),
         Principal::Group(g) => format!("a device of a member of group.{g}"),
+        Principal::UsersAt(domain) => format!("a device of a user of `{domain}`"),
         Principal::Tag(t) => format!("a device tagged tag.{t}"),
         Principal::Host(h) => format!("host.{h}"),
         Principal::Autogroup(a) => format!("a device in autogroup.{a}"),

@@ -247,7 +247,7 @@ impl<'m> Policy<'m> {
     /// A rule's device posture: its own `srcPosture`, else the tailnet's `defaultSrcPosture`
     /// ("Policy syntax": the default applies to every rule without its own). Whether a device
     /// meets it is not known offline.
-    fn posture(&self, own: &[String]) -> Match {
+    pub(crate) fn posture(&self, own: &[String]) -> Match {
         let default = self
             .model
             .tailnet
@@ -300,7 +300,7 @@ impl<'m> Policy<'m> {
         if ends == Match::No {
             return Match::No;
         }
-        ends.and(self.posture(&[]))
+        ends.and(self.posture(&acl.src_posture))
     }
 
     /// The grant or ACL that comes closest to allowing a denied connection: the first that

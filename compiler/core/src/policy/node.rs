@@ -134,6 +134,7 @@ pub fn label(model: &Model, principal: &Principal) -> String {
             Some(_) => format!("user.{u}"),
             None => u.clone(),
         },
+        Principal::UsersAt(domain) => format!("users_at(\"{domain}\")"),
         Principal::Group(g) => format!("group.{g}"),
         Principal::Tag(t) => format!("tag.{t}"),
         Principal::Autogroup(a) => format!("autogroup.{a}"),
@@ -188,6 +189,20 @@ pub fn resolve(model: &Model, principal: &Principal) -> Result<Vec<Node>, Unreso
                 .iter()
                 .map(|m| user_node(model, m, Some(&format!("group.{g}"))))
                 .collect())
+        }
+        Principal::UsersAt(domain) => {
+            let users: Vec<Node> = model
+                .users
+                .iter()
+                .filter(|u| super::matching::login_in_domain(&u.email, domain))
+                .map(|u| user_node(model, &u.name, Some(&label(model, principal))))
+                .collect();
+            if users.is_empty() {
+                return Err(Unresolved::new(format!(
+                    "no declared user's login is in `{domain}`, so users_at(\"{domain}\") names no device"
+                )));
+            }
+            Ok(users)
         }
         Principal::Tag(t) => {
             if !model.tags.iter().any(|x| &x.name == t) {

@@ -3,11 +3,14 @@
 //! What the notations mean (Tailscale, "Grants syntax", the `ip` field, and "Syntax reference
 //! for the tailnet policy file", the `acls` section):
 //!
-//! - `*` is every protocol on every port, ICMP included;
-//! - a bare port or range (`443`, `8000-8100`) is that port over TCP, UDP and SCTP, not ICMP,
-//!   which has no ports;
-//! - `tcp:443`, `udp:53`, `tcp:*` restrict the protocol; `icmp:*` is ICMP only;
-//! - an ACL without `proto` covers TCP, UDP and ICMP on the ports of each destination.
+//! - `*` is Tailscale's default protocols, TCP, UDP and ICMP, on every port (the policy's
+//!   `ProtoPortRange`: "`*` allows all TCP, UDP and ICMP traffic on all ports");
+//! - a bare port or range (`443`, `8000-8100`) is that port over TCP and UDP, not ICMP, which
+//!   has no ports;
+//! - `tcp:443`, `udp:53`, `sctp:9899`, `tcp:*` restrict the protocol; `icmp:*` is ICMP only, and
+//!   another protocol (`47:*`, GRE) has no ports either;
+//! - an ACL without `proto` covers TCP, UDP and ICMP on the ports of each destination; with
+//!   `proto`, that protocol only.
 //!
 //! A question is asked about [`Traffic`]: a protocol and a port. The protocol may be left open
 //! (`None`), the way a policy test without `proto` is asked: it is then let through when TCP or
@@ -33,21 +36,22 @@ impl Traffic {
         }
     }
 
-    /// The traffic in words: `tcp port 443`, `udp port 53`, `port 443`, `icmp`.
+    /// The traffic in words: `tcp port 443`, `udp port 53`, `port 443`, `icmp`, `protocol 47`.
     pub fn describe(&self) -> String {
         match self.proto {
-            Some(Proto::Tcp) => format!("tcp port {}", self.port),
-            Some(Proto::Udp) => format!("udp port {}", self.port),
+            Some(p) if p.has_ports() => format!("{} port {}", p.name(), self.port),
             Some(Proto::Icmp) => "icmp".to_string(),
+            Some(p) => format!("protocol {}", p.name()),
             None => format!("port {}", self.port),
         }
     }
 }
 
-/// Whether a grant's `ip` list lets the traffic through; an empty list is `*`.
+/// Whether a grant's `ip` list lets the traffic through; an empty list is `*` (TCP, UDP and
+/// ICMP).
 pub fn grant_allows(ip: &[PortSpec], traffic: Traffic) -> bool {
     if ip.is_empty() {
-        return true;
+        return traffic.proto.is_none_or(Proto::is_default);
     }
     ip.iter().any(|spec| spec_allows(spec, traffic))
 }
@@ -55,29 +59,34 @@ pub fn grant_allows(ip: &[PortSpec], traffic: Traffic) -> bool {
 /// Whether one entry of a grant's `ip` list lets the traffic through.
 pub fn spec_allows(spec: &PortSpec, traffic: Traffic) -> bool {
     let Some(spec_proto) = spec.proto else {
+        if traffic.proto.is_some_and(|p| !p.is_default()) {
+            return false;
+        }
         if spec.ports == PortRange::Any {
             return true;
         }
         return traffic.proto != Some(Proto::Icmp) && spec.ports.contains(traffic.port);
     };
-    match (spec_proto, traffic.proto) {
-        (Proto::Icmp, Some(Proto::Icmp)) => true,
-        (Proto::Icmp, _) | (_, Some(Proto::Icmp)) => false,
-        (p, Some(q)) if p != q => false,
-        _ => spec.ports.contains(traffic.port),
+    match traffic.proto {
+        // TCP or UDP, as a test without `proto` asks.
+        None => matches!(spec_proto, Proto::Tcp | Proto::Udp) && spec.ports.contains(traffic.port),
+        Some(q) if q != spec_proto => false,
+        Some(q) => !q.has_ports() || spec.ports.contains(traffic.port),
     }
 }
 
 /// Whether a legacy ACL destination's ports, under the rule's `proto`, let the traffic through.
 pub fn acl_allows(proto: Option<Proto>, ports: &[PortRange], traffic: Traffic) -> bool {
     let proto_ok = match (proto, traffic.proto) {
-        (None, _) | (_, None) => true,
+        (None, None) => true,
+        (None, Some(p)) | (Some(p), None) => p.is_default(),
         (Some(p), Some(q)) => p == q,
     };
     if !proto_ok {
         return false;
     }
-    if traffic.proto == Some(Proto::Icmp) || proto == Some(Proto::Icmp) {
+    let portless = |p: Option<Proto>| p.is_some_and(|p| !p.has_ports());
+    if portless(traffic.proto) || portless(proto) {
         return true;
     }
     ports.iter().any(|r| r.contains(traffic.port))
@@ -102,9 +111,9 @@ pub fn describe_spec(spec: &PortSpec) -> String {
     match (spec.proto, spec.ports) {
         (None, PortRange::Any) => "every port".to_string(),
         (None, _) => format!("port {ports}"),
-        (Some(Proto::Tcp), _) => format!("tcp {ports}"),
-        (Some(Proto::Udp), _) => format!("udp {ports}"),
+        (Some(p), _) if p.has_ports() => format!("{} {ports}", p.name()),
         (Some(Proto::Icmp), _) => "icmp".to_string(),
+        (Some(p), _) => format!("protocol {}", p.name()),
     }
 }
 
@@ -121,9 +130,9 @@ pub fn describe_acl(proto: Option<Proto>, ports: &[PortRange]) -> String {
         .collect();
     let list = list.join(", ");
     match proto {
-        Some(Proto::Tcp) => format!("tcp {list}"),
-        Some(Proto::Udp) => format!("udp {list}"),
+        Some(p) if p.has_ports() => format!("{} {list}", p.name()),
         Some(Proto::Icmp) => "icmp".to_string(),
+        Some(p) => format!("protocol {}", p.name()),
         None if list == "*" => "every port".to_string(),
         None => format!("port {list}"),
     }
@@ -132,11 +141,12 @@ pub fn describe_acl(proto: Option<Proto>, ports: &[PortRange]) -> String {
 /// Whether every connection `narrow` lets through, `wide` lets through too.
 pub fn spec_covers(wide: &PortSpec, narrow: &PortSpec) -> bool {
     if wide.proto.is_none() && wide.ports == PortRange::Any {
-        return true;
+        // `*` is TCP, UDP and ICMP.
+        return narrow.proto.is_none_or(Proto::is_default);
     }
     let proto_ok = match (wide.proto, narrow.proto) {
-        // A bare port covers TCP and UDP on it, not ICMP and not `*` (which is every protocol).
-        (None, Some(p)) => p != Proto::Icmp,
+        // A bare port covers TCP and UDP on it, not ICMP, SCTP or another protocol, and not `*`.
+        (None, Some(p)) => matches!(p, Proto::Tcp | Proto::Udp),
         (None, None) => narrow.ports != PortRange::Any,
         (Some(p), Some(q)) => p == q,
         (Some(_), None) => false,
@@ -144,7 +154,7 @@ pub fn spec_covers(wide: &PortSpec, narrow: &PortSpec) -> bool {
     if !proto_ok {
         return false;
     }
-    if wide.proto == Some(Proto::Icmp) {
+    if wide.proto.is_some_and(|p| !p.has_ports()) {
         return true;
     }
     range_covers(wide.ports, narrow.ports)
@@ -241,5 +251,30 @@ mod tests {
         assert!(!spec_covers(&bare, &icmp));
         assert!(!spec_covers(&bare, &star));
         assert!(spec_covers(&tcp, &tcp));
+    }
+
+    #[test]
+    fn a_star_does_not_cover_sctp_or_numbered_protocols() {
+        let star = spec(None, PortRange::Any);
+        let bare = spec(None, PortRange::One(2905));
+        let sctp = spec(Some(Proto::Sctp), PortRange::One(2905));
+        let gre = spec(Some(Proto::Number(47)), PortRange::Any);
+        assert!(!spec_covers(&star, &sctp));
+        assert!(!spec_covers(&star, &gre));
+        assert!(!spec_covers(&bare, &sctp));
+        assert!(spec_covers(&gre, &gre));
+        let gre_traffic = Traffic {
+            proto: Some(Proto::Number(47)),
+            port: 0,
+        };
+        assert!(spec_allows(&gre, gre_traffic));
+        assert!(!spec_allows(&star, gre_traffic));
+        assert!(!grant_allows(&[], gre_traffic));
+        assert!(acl_allows(
+            Some(Proto::Number(47)),
+            &[PortRange::Any],
+            gre_traffic
+        ));
+        assert!(!acl_allows(None, &[PortRange::Any], gre_traffic));
     }
 }

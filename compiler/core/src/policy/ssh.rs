@@ -10,6 +10,8 @@
 //! - the action is `accept` (the session starts) or `check` (the user must have authenticated
 //!   again recently, `checkPeriod`); the destination's client applies the first rule that matches,
 //!   in the order of the policy;
+//! - a rule's `srcPosture` (else the tailnet's `defaultSrcPosture`) must hold on the source
+//!   device, which is not known offline;
 //! - Tailscale SSH also needs the network: a grant or ACL must let the source reach TCP port 22
 //!   on the destination;
 //! - whatever the rules say, a device with a user identity only accepts sessions from its own
@@ -135,15 +137,21 @@ impl Policy<'_> {
         }
     }
 
-    /// Whether an SSH rule names the source, the destination and the local user.
+    /// Whether an SSH rule names the source, the destination and the local user, with its device
+    /// posture (its own `srcPosture`, else the tailnet's default), which is not known offline.
     fn ssh_rule_match(&self, rule: &SshRule, src: &Node, dst: &Node, user: &str) -> Match {
         if !users_allow(self, &rule.users, src, user) {
             return Match::No;
         }
         let matcher = super::matching::Matcher::new(self.model());
-        matcher
-            .any(&rule.src, src, Side::Src)
-            .and(matcher.any(&rule.dst, dst, Side::Dst(src)))
+        let ends =
+            matcher
+                .any(&rule.src, src, Side::Src)
+                .and(matcher.any(&rule.dst, dst, Side::Dst(src)));
+        if ends == Match::No {
+            return Match::No;
+        }
+        ends.and(self.posture(&rule.src_posture))
     }
 }
 
@@ -172,9 +180,12 @@ fn users_allow(policy: &Policy<'_>, users: &[String], src: &Node, user: &str) ->
     users.iter().any(|entry| match entry.as_str() {
         "autogroup:nonroot" => user != "root",
         _ => match entry.strip_prefix("localpart:*@") {
-            Some(domain) => {
-                login_of(policy, src).is_some_and(|login| login == format!("{user}@{domain}"))
-            }
+            Some(domain) => login_of(policy, src).is_some_and(|login| {
+                super::matching::login_in_domain(&login, domain)
+                    && login
+                        .rsplit_once('@')
+                        .is_some_and(|(local, _)| local == user)
+            }),
             None => entry == user,
         },
     })

@@ -110,9 +110,9 @@ fn describe(spec: &PortSpec) -> String {
         PortRange::Range(a, b) => format!("ports {a}-{b}"),
     };
     match spec.proto {
-        Some(Proto::Tcp) => format!("tcp {ports}"),
-        Some(Proto::Udp) => format!("udp {ports}"),
+        Some(p) if p.has_ports() => format!("{} {ports}", p.name()),
         Some(Proto::Icmp) => "icmp".to_string(),
+        Some(p) => format!("protocol {}", p.name()),
         None => ports,
     }
 }

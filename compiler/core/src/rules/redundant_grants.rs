@@ -13,14 +13,21 @@ use crate::policy::coverage::Coverage;
 /// Reports every grant another grant makes redundant.
 pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
     let coverage = Coverage::new(model);
-    for (i, narrow) in model.grants.iter().enumerate() {
-        let broader = model.grants.iter().enumerate().find(|(j, wide)| {
-            *j != i
-                && coverage.grant_covers(wide, narrow)
+    // Each grant's selectors are expanded once, not once per pair.
+    let prepared: Vec<_> = model.grants.iter().map(|g| coverage.prepare(g)).collect();
+    for (i, (narrow, p_narrow)) in model.grants.iter().zip(&prepared).enumerate() {
+        let broader = model
+            .grants
+            .iter()
+            .zip(&prepared)
+            .enumerate()
+            .find(|(j, (_, p_wide))| {
+                *j != i
+                && coverage.covers_prepared(p_wide, p_narrow)
                 // Of two grants that cover each other, only the later one is redundant.
-                && (*j < i || !coverage.grant_covers(narrow, wide))
-        });
-        let Some((_, wide)) = broader else {
+                && (*j < i || !coverage.covers_prepared(p_narrow, p_wide))
+            });
+        let Some((_, (wide, _))) = broader else {
             continue;
         };
         out.push(

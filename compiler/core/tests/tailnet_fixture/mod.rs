@@ -404,6 +404,7 @@ pub fn fixture() -> Fixture {
     let ssh_rules = vec![
         SshRule {
             accept_env: Vec::new(),
+            src_posture: Vec::new(),
             origin: s.origin(t, "ssh", "own_devices", None),
             name: "own_devices".to_string(),
             action: SshAction::Check,
@@ -414,6 +415,7 @@ pub fn fixture() -> Fixture {
         },
         SshRule {
             accept_env: Vec::new(),
+            src_posture: Vec::new(),
             origin: s.origin(
                 t,
                 "ssh",
@@ -432,6 +434,7 @@ pub fn fixture() -> Fixture {
         },
         SshRule {
             accept_env: Vec::new(),
+            src_posture: Vec::new(),
             origin: s.origin(t, "ssh", "server_mesh", None),
             name: "server_mesh".to_string(),
             action: SshAction::Accept,

@@ -109,6 +109,7 @@ pub fn principal(value: &Value) -> Option<Principal> {
         V::Entity(Kind::IpSet, name) => Principal::IpSet(name.clone()),
         V::Entity(Kind::Service, name) => Principal::Service(name.clone()),
         V::Ip(address) => Principal::Ip(address.clone()),
+        V::UsersAt(domain) => Principal::UsersAt(domain.clone()),
         _ => return None,
     };
     Some(principal)
@@ -220,9 +221,7 @@ impl Checker<'_> {
 fn port_spec_text(proto: Option<crate::model::Proto>, ports: PortRange) -> String {
     let proto = match proto {
         None => String::new(),
-        Some(crate::model::Proto::Tcp) => "tcp:".to_string(),
-        Some(crate::model::Proto::Udp) => "udp:".to_string(),
-        Some(crate::model::Proto::Icmp) => "icmp:".to_string(),
+        Some(p) => format!("{}:", p.name()),
     };
     let ports = match ports {
         PortRange::Any => "*".to_string(),

@@ -30,6 +30,11 @@ pub(super) fn policy_fields(kind: Kind) -> Vec<FieldType> {
             field("src", Type::list(network_selector(false))),
             field("dst", Type::list(Type::Destination)),
             optional("proto", protocol()),
+            defaulted(
+                "src_posture",
+                Type::list(Type::Ref(Kind::Posture)),
+                FieldDefault::EmptyList,
+            ),
         ],
         Kind::SshTest => vec![
             field("src", test_selector()),
@@ -84,6 +89,7 @@ pub(super) fn network_selector(service: bool) -> Type {
     let mut members = vec![
         Type::AnyValue,
         Type::Ref(Kind::User),
+        Type::UsersAt,
         Type::Ref(Kind::Group),
         Type::Ref(Kind::Tag),
         Type::Autogroup,
@@ -136,6 +142,7 @@ pub(super) fn protocol() -> Type {
         Type::Literal("tcp"),
         Type::Literal("udp"),
         Type::Literal("icmp"),
+        Type::Literal("sctp"),
     ])
 }
 

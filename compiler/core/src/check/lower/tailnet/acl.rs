@@ -7,20 +7,17 @@
 //! are ports with ICMP, which has none. `x @ icmp()` is an endpoint at port 0, the way Tailscale's
 //! tests write ICMP.
 
-use super::data;
+use super::{data, references};
+use crate::check::schema::Kind;
 use crate::check::value::{Record, Value, V};
 use crate::check::Checker;
 use crate::diagnostic::{codes, Diagnostic};
 use crate::model::{AclDestination, Endpoint, LegacyAcl, Origin, PortRange, Proto};
 use crate::source::Span;
 
-/// A protocol's name in the policy.
-pub fn proto_name(proto: Proto) -> &'static str {
-    match proto {
-        Proto::Tcp => "tcp",
-        Proto::Udp => "udp",
-        Proto::Icmp => "icmp",
-    }
+/// A protocol's name in the policy: `tcp`, `sctp`, or its IANA number (`47`).
+pub fn proto_name(proto: Proto) -> String {
+    proto.name()
 }
 
 /// The `proto` field of an ACL or a test.
@@ -30,6 +27,7 @@ fn proto_field(fields: &Record) -> Option<(Proto, Span)> {
         V::Str(s) if s == "tcp" => Proto::Tcp,
         V::Str(s) if s == "udp" => Proto::Udp,
         V::Str(s) if s == "icmp" => Proto::Icmp,
+        V::Str(s) if s == "sctp" => Proto::Sctp,
         _ => return None,
     };
     Some((proto, value.span))
@@ -86,6 +84,7 @@ impl Checker<'_> {
             src: data::selectors(fields, "src"),
             dst: destinations.into_iter().map(|(d, _)| d).collect(),
             proto,
+            src_posture: references(fields, "src_posture", Kind::Posture),
             origin,
             name,
         })
@@ -143,12 +142,21 @@ impl Checker<'_> {
             }
         }
         let proto = chosen.map(|(p, _, _)| p);
-        if proto == Some(Proto::Icmp) {
+        if let Some(portless) = proto.filter(|p| !p.has_ports()) {
+            let name = upper(portless);
+            let help = match portless {
+                Proto::Icmp => "write `x @ icmp()` (or `x @ any` in an ACL)".to_string(),
+                other => format!(
+                    "write `x @ proto({})` (or `x @ any` in an ACL)",
+                    other.number()
+                ),
+            };
+            let article = if portless == Proto::Icmp { "an" } else { "a" };
             for spec in specs.iter().filter(|s| s.ports != PortRange::Any) {
                 self.report(
-                    Diagnostic::error(codes::B3035, "ICMP has no ports", spec.span)
-                        .with_label("ports of an ICMP rule")
-                        .with_help("write `x @ icmp()` (or `x @ any` in an ACL)"),
+                    Diagnostic::error(codes::B3035, format!("{name} has no ports"), spec.span)
+                        .with_label(format!("ports of {article} {name} rule"))
+                        .with_help(help.clone()),
                 );
             }
         }
@@ -159,9 +167,12 @@ impl Checker<'_> {
     }
 }
 
-/// A protocol's name in prose: `TCP`.
+/// A protocol's name in prose: `TCP`, `protocol 47`.
 fn upper(proto: Proto) -> String {
-    proto_name(proto).to_uppercase()
+    match proto {
+        Proto::Number(n) => format!("protocol {n}"),
+        named => proto_name(named).to_uppercase(),
+    }
 }
 
 /// "an ACL", "a test".

@@ -206,6 +206,7 @@ impl Checker<'_> {
             match &value.kind {
                 V::Str(s) => users.push(s.clone()),
                 V::Autogroup(a) if a == "nonroot" => users.push(format!("autogroup:{a}")),
+                V::LocalpartAt(domain) => users.push(format!("localpart:*@{domain}")),
                 V::Autogroup(a) => self.report(
                     Diagnostic::error(
                         codes::B3032,
@@ -260,6 +261,7 @@ impl Checker<'_> {
             users,
             check_period,
             accept_env,
+            src_posture: references(fields, "src_posture", Kind::Posture),
             origin,
             name,
         }

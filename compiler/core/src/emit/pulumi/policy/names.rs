@@ -27,6 +27,7 @@ impl Names<'_> {
         match p {
             Principal::Any => vec!["*".to_string()],
             Principal::User(u) => self.login(u).into_iter().collect(),
+            Principal::UsersAt(domain) => vec![format!("user:*@{domain}")],
             Principal::Group(g) => vec![format!("group:{g}")],
             Principal::Tag(t) => vec![format!("tag:{t}")],
             Principal::Autogroup(a) => vec![format!("autogroup:{a}")],
@@ -115,13 +116,9 @@ fn port_range(p: PortRange) -> String {
     }
 }
 
-/// A protocol's name.
-pub(super) fn proto_name(proto: Proto) -> &'static str {
-    match proto {
-        Proto::Tcp => "tcp",
-        Proto::Udp => "udp",
-        Proto::Icmp => "icmp",
-    }
+/// A protocol's name: `tcp`, `sctp`, or its IANA number (`47`).
+pub(super) fn proto_name(proto: Proto) -> String {
+    proto.name()
 }
 
 /// A grant's `ip` entry: `*`, `443`, `8000-8100`, `tcp:443`, `udp:53`, `tcp:*`, `icmp:*`.

@@ -55,7 +55,8 @@ fn capabilities(app: &IndexMap<String, Vec<Data>>) -> Object {
     out
 }
 
-/// A legacy ACL: `action`, `src`, `proto` (when it has one) and `dst` (`NAME:PORTS`).
+/// A legacy ACL: `action`, `src`, `proto` (when it has one), `dst` (`NAME:PORTS`) and
+/// `srcPosture`.
 pub(super) fn acl(a: &LegacyAcl, names: &Names) -> Option<Object> {
     let src = names.list(&a.src);
     let mut dst = IndexSet::new();
@@ -75,11 +76,14 @@ pub(super) fn acl(a: &LegacyAcl, names: &Names) -> Option<Object> {
         rule.insert("proto", proto_name(proto));
     }
     rule.insert("dst", Array::inline(dst));
+    if !a.src_posture.is_empty() {
+        rule.insert("srcPosture", postures(&a.src_posture));
+    }
     Some(rule)
 }
 
-/// An SSH rule: `action`, `src`, `dst`, `users`, then `checkPeriod` (of a `check` rule) and
-/// `acceptEnv`.
+/// An SSH rule: `action`, `src`, `dst`, `users`, then `checkPeriod` (of a `check` rule),
+/// `acceptEnv` and `srcPosture`.
 pub(super) fn ssh_rule(s: &SshRule, names: &Names) -> Option<Object> {
     let src = names.list(&s.src);
     let dst = names.list(&s.dst);
@@ -104,6 +108,9 @@ pub(super) fn ssh_rule(s: &SshRule, names: &Names) -> Option<Object> {
     }
     if !s.accept_env.is_empty() {
         rule.insert("acceptEnv", Array::inline(s.accept_env.iter().cloned()));
+    }
+    if !s.src_posture.is_empty() {
+        rule.insert("srcPosture", postures(&s.src_posture));
     }
     Some(rule)
 }
