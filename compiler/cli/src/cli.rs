@@ -57,9 +57,36 @@ pub enum Command {
     /// address. Exit codes: 0 allowed, 1 denied, 2 bad input, 3 undecided offline.
     Reach(ReachArgs),
 
+    /// Derive bops declarations from existing files.
+    #[command(subcommand)]
+    Import(ImportCommand),
+
     /// Panic on purpose, to test the crash handler.
     #[command(name = "debug-panic", hide = true)]
     DebugPanic,
+}
+
+/// What `bopsc import` derives.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Print the typed `role` declaration of an Ansible role, derived from its
+    /// `defaults/main.yml` (and `meta/main.yml`'s description).
+    Role(ImportRoleArgs),
+}
+
+/// Arguments of `bopsc import role`.
+#[derive(Debug, Args)]
+pub struct ImportRoleArgs {
+    /// The role's directory: the one holding `defaults/main.yml`.
+    pub dir: PathBuf,
+
+    /// The role's name [default: the directory's name].
+    #[arg(long)]
+    pub name: Option<String>,
+
+    /// The role's directory in the project, the declaration's `source` [default: roles/NAME].
+    #[arg(long, value_name = "PATH")]
+    pub source: Option<String>,
 }
 
 /// Arguments of `bopsc build`.

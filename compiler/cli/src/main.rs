@@ -3,8 +3,9 @@
 //! A thin shell around the pure `bops_core` library: it parses the command line ([`cli`]), reads
 //! a project from disk ([`read`]), compiles it, prints the diagnostics ([`report`]) and writes the
 //! generated tree atomically ([`write`]). `bopsc explain` prints the explanation of a code
-//! ([`explain`]); `bopsc reach` asks the tailnet policy one question ([`reach`]); a panic is
-//! reported as a bug in bopsc ([`panic`]).
+//! ([`explain`]); `bopsc reach` asks the tailnet policy one question ([`reach`]); `bopsc import
+//! role` prints the declaration of an existing Ansible role ([`import`]); a panic is reported as a
+//! bug in bopsc ([`panic`]).
 //!
 //! Exit codes: 0 when the project compiles (warnings allowed), 1 when it has errors, 2 for a usage
 //! or IO error, 101 for a crash. `bopsc reach` answers with 0 (allowed), 1 (denied), 2 (bad
@@ -14,6 +15,7 @@ mod build;
 mod cli;
 mod explain;
 mod failure;
+mod import;
 mod panic;
 mod reach;
 mod read;
@@ -53,6 +55,7 @@ fn main() -> ExitCode {
         Command::Check(args) => build::check(args, style),
         Command::Explain(args) => explain::explain(args),
         Command::Reach(args) => reach::reach(args, style),
+        Command::Import(command) => import::import(command),
         Command::DebugPanic => crash(),
     };
     let exit = result.unwrap_or_else(|failure| {

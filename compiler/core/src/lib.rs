@@ -21,6 +21,7 @@
 pub mod check;
 pub mod diagnostic;
 pub mod emit;
+pub mod import;
 pub mod model;
 pub mod policy;
 pub mod project;
