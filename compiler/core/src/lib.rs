@@ -97,6 +97,7 @@ pub fn compile(input: &Input) -> Compilation {
     let model = check::check(&project, &sources, &mut diagnostics);
     let checked_cleanly = !diagnostic::has_errors(&diagnostics);
     diagnostics.extend(rules::check(&model));
+    diagnostics.extend(rules::check_role_files(&model, &input.assets));
     if checked_cleanly {
         diagnostics.extend(rules::check_policy(&model));
     }

@@ -14,7 +14,8 @@ use std::collections::BTreeMap;
 
 use bops_core::emit::ansible;
 use bops_core::model::{
-    Data, Host, HostGroup, Model, Origin, Project, Role, RoleParam, RoleUse, Secret, SecretRef,
+    Data, Host, HostGroup, Model, Origin, ParamType, Project, Role, RoleParam, RoleUse, Secret,
+    SecretRef,
 };
 use bops_core::{Outputs, Span};
 use indexmap::IndexMap;
@@ -59,8 +60,14 @@ fn host(name: &str) -> Host {
         connection: None,
         vars: IndexMap::new(),
         roles: Vec::new(),
+        pre_tasks: Vec::new(),
+        tasks: Vec::new(),
+        post_tasks: Vec::new(),
+        handlers: Vec::new(),
         gather_facts: true,
         become_root: false,
+        ports: Default::default(),
+        host_vars_file: false,
     }
 }
 
@@ -69,15 +76,28 @@ fn role_use(role: &str, args: &[(&str, Data)], tags: &[&str]) -> RoleUse {
         role: role.to_string(),
         args: vars(args),
         tags: tags.iter().map(|t| t.to_string()).collect(),
+        when: None,
+        become_root: None,
         span: Span::default(),
     }
 }
 
 fn param(name: &str, ty: &str, default: Option<Data>) -> RoleParam {
+    let kind = match ty {
+        "string" => ParamType::Str,
+        "int" => ParamType::Int,
+        "port" => ParamType::Port,
+        "bool" => ParamType::Bool,
+        "SecretKey" => ParamType::Secret,
+        "list<any>" => ParamType::List(Box::new(ParamType::Any)),
+        _ => ParamType::Any,
+    };
     RoleParam {
         name: name.to_string(),
         ty: ty.to_string(),
+        kind,
         default,
+        doc: None,
     }
 }
 
@@ -449,11 +469,16 @@ fn secrets_are_read_in_pre_tasks_and_never_written() {
         Some(&"always".into())
     );
     assert_eq!(fetches.get(1).map(|t| &t["tags"][0]), Some(&"caddy".into()));
+    // A secret passed whole to a role parameter is read into a fact of the parameter's name,
+    // which the role finds without an argument.
     let roles = &play["roles"];
-    assert_eq!(
-        roles[0]["vars"]["caddy_gandi_token"],
-        "{{ secret_gandi_pat }}"
-    );
+    assert!(roles[0]["vars"].get("caddy_gandi_token").is_none());
+    assert_eq!(fetches[1]["register"], "_caddy_gandi_token");
+    assert!(tasks
+        .iter()
+        .any(|t| t["ansible.builtin.set_fact"]["caddy_gandi_token"]
+            == "{{ _caddy_gandi_token.stdout }}"));
+    // One nested in an argument gets the project-wide fact.
     assert_eq!(
         roles[1]["vars"]["borgmatic_repositories"][0]["ssh_key"],
         "{{ secret_borgmatic_ssh_key }}"
@@ -517,16 +542,18 @@ fn facts_do_not_collide_with_variables_or_parameters() {
     // A role parameter with exactly the name the fact would get.
     if let Some(role) = model.roles.first_mut() {
         role.params
-            .push(param("secret_gandi_pat", "string", Some(s("x"))));
+            .push(param("secret_borgmatic_ssh_key", "string", Some(s("x"))));
     }
     let out = emit(&model, &assets());
     let book = parse(file(&out, "ansible/playbooks/indri.yml"));
     assert_eq!(
-        book[0]["roles"][0]["vars"]["caddy_gandi_token"],
-        "{{ secret_gandi_pat_2 }}"
+        book[0]["roles"][1]["vars"]["borgmatic_repositories"][0]["ssh_key"],
+        "{{ secret_borgmatic_ssh_key_2 }}"
     );
     let text = file(&out, "ansible/playbooks/indri.yml");
-    assert!(text.contains("secret_gandi_pat_2: \"{{ _secret_gandi_pat_2.stdout }}\""));
+    assert!(
+        text.contains("secret_borgmatic_ssh_key_2: \"{{ _secret_borgmatic_ssh_key_2.stdout }}\"")
+    );
 }
 
 #[test]

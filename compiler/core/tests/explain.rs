@@ -2,7 +2,9 @@
 //!
 //! The example is the first ```` ```bops ```` block under `## Example`; it is compiled as the single
 //! file `main.bops` of a project with no manifest, the way a reader would try it. An example about
-//! the manifest itself adds a ```` ```toml ```` block under `## Example`, used as `bops.toml`.
+//! the manifest itself adds a ```` ```toml ```` block under `## Example`, used as `bops.toml`. An
+//! example about the files a project keeps for its roles adds a block whose info string names the
+//! file after its language (```` ```yaml roles/caddy/defaults/main.yml ````), used as that asset.
 
 // A panic is how a test fails; the workspace's panic lints are for the compiler, not its tests.
 #![allow(
@@ -11,6 +13,8 @@
     clippy::panic,
     clippy::indexing_slicing
 )]
+
+use std::collections::BTreeMap;
 
 use bops_core::diagnostic::codes;
 use bops_core::{compile, Input, InputFile};
@@ -35,6 +39,31 @@ fn example(explanation: &str) -> Option<String> {
 /// `## Example`, if there is one.
 fn example_manifest(explanation: &str) -> Option<String> {
     example_block(explanation, "toml")
+}
+
+/// The example's other project files: every block under `## Example` whose info string names a
+/// path after the language, by path.
+fn example_assets(explanation: &str) -> BTreeMap<String, String> {
+    let mut assets = BTreeMap::new();
+    let Some((_, after)) = explanation.split_once("\n## Example\n") else {
+        return assets;
+    };
+    let section = after.split("\n## ").next().unwrap_or_default();
+    let mut rest = section;
+    while let Some(start) = rest.find("```") {
+        let block = &rest[start + 3..];
+        let Some((info, body)) = block.split_once('\n') else {
+            break;
+        };
+        let Some(end) = body.find("```") else {
+            break;
+        };
+        if let Some((_, path)) = info.trim().split_once(' ') {
+            assets.insert(path.trim().to_string(), body[..end].to_string());
+        }
+        rest = &body[end + 3..];
+    }
+    assets
 }
 
 #[test]
@@ -76,7 +105,7 @@ fn every_example_raises_its_own_code() {
                 path: "main.bops".to_string(),
                 text,
             }],
-            assets: Default::default(),
+            assets: example_assets(info.explanation),
         };
         let compilation = compile(&input);
         let raised: Vec<&str> = compilation
@@ -107,4 +136,12 @@ fn the_example_extractor_finds_the_block_under_the_heading() {
         Some("[project]\n")
     );
     assert_eq!(example(with_manifest).as_deref(), Some("tag a\n"));
+    assert!(example_assets(text).is_empty());
+    let with_asset = "# B0000: t\n\n## Example\n\n```bops\nrole r() {}\n```\n\n```yaml roles/r/defaults/main.yml\n---\nr_x: 1\n```\n\n## How to fix\n\n```yaml roles/r/x.yml\n```\n";
+    let assets = example_assets(with_asset);
+    assert_eq!(assets.len(), 1);
+    assert_eq!(
+        assets.get("roles/r/defaults/main.yml").map(String::as_str),
+        Some("---\nr_x: 1\n")
+    );
 }

@@ -215,8 +215,14 @@ impl Tn {
             connection: None,
             vars: IndexMap::new(),
             roles: Vec::new(),
+            pre_tasks: Vec::new(),
+            tasks: Vec::new(),
+            post_tasks: Vec::new(),
+            handlers: Vec::new(),
             gather_facts: true,
             become_root: false,
+            ports: Default::default(),
+            host_vars_file: false,
         });
         self
     }

@@ -66,6 +66,20 @@ pub struct ArgValue {
     pub value: Value,
 }
 
+/// A function that makes a type (types are not `const`).
+pub type TypeOf = fn() -> Type;
+
+/// The play keywords a role's application takes besides the role's parameters, with their types:
+/// `role.caddy(caddy_domain = "x", tags = ["proxy"], when = "ansible_os_family == 'Darwin'")`.
+/// A role parameter cannot have one of these names (`B3021`): Ansible reads them as keywords.
+pub const ROLE_KEYWORDS: &[(&str, TypeOf)] = &[
+    ("tags", || {
+        Type::Union(vec![Type::list(Type::String), Type::String])
+    }),
+    ("when", || Type::String),
+    ("become", || Type::Bool),
+];
+
 impl<'a> Checker<'a> {
     /// Calls a value with arguments; `B2011` when it is not callable.
     pub fn call_value(&mut self, callee: Value, args: Vec<ArgValue>, span: Span) -> Value {
@@ -391,6 +405,22 @@ impl<'a> Checker<'a> {
         let Some(signature) = self.role_signature(index, span) else {
             return Value::error(span);
         };
+        let mut keywords = IndexMap::new();
+        let mut params = Vec::with_capacity(args.len());
+        for arg in args {
+            let keyword = arg
+                .name
+                .as_ref()
+                .and_then(|n| ROLE_KEYWORDS.iter().find(|(k, _)| *k == n.name.as_str()));
+            match keyword {
+                Some((name, ty)) => {
+                    let value = self.conform_at(arg.value, &ty(), None);
+                    keywords.insert((*name).to_string(), value);
+                }
+                None => params.push(arg),
+            }
+        }
+        let args = params;
         let Some(bound) = self.bind(&signature, args, span) else {
             return Value::error(span);
         };
@@ -415,6 +445,7 @@ impl<'a> Checker<'a> {
             V::RoleUse {
                 role: name.to_string(),
                 args: out,
+                keywords,
             },
             span,
         )

@@ -379,14 +379,23 @@ fn fail(out: &mut Vec<Diagnostic>, diagnostic: Diagnostic, span: Span) -> Value 
     Value::error(span)
 }
 
-/// The `B2001` for a value of the wrong type.
+/// The `B2001` for a value of the wrong type; `B2007` when the value is a secret key, whose
+/// value never enters a plain field.
 pub fn mismatch(value: &Value, ty: &Type, cx: Cx<'_>) -> Diagnostic {
-    let mut d = Diagnostic::error(
-        codes::B2001,
-        format!("type mismatch: expected `{ty}`, found {}", value.describe()),
-        value.span,
-    )
-    .with_label(format!("expected `{ty}`"));
+    let (code, message) = match &value.kind {
+        V::SecretKey { .. } => (
+            codes::B2007,
+            format!(
+                "secret used where a plain value is needed: expected `{ty}`, found {}",
+                value.describe()
+            ),
+        ),
+        _ => (
+            codes::B2001,
+            format!("type mismatch: expected `{ty}`, found {}", value.describe()),
+        ),
+    };
+    let mut d = Diagnostic::error(code, message, value.span).with_label(format!("expected `{ty}`"));
     if let Some(annotation) = cx.annotation {
         d = d.with_secondary(annotation, "expected because of this type");
     }

@@ -310,6 +310,74 @@ pub fn probe() -> Type {
     )
 }
 
+/// What a task runs: a module by its fully qualified name and its arguments. The functions of
+/// `std.ansible` build one per builtin module, with typed parameters; any other module is written
+/// as this record, `{ module = "community.general.homebrew", args = { name = "caddy" } }`.
+pub fn module() -> Type {
+    named(
+        "Module",
+        record(vec![
+            field("module", Type::String),
+            defaulted("args", Type::map(Type::Any), FieldDefault::EmptyRecord),
+        ]),
+    )
+}
+
+/// `string | bool`: a task's `changed_when` and `failed_when`.
+fn condition() -> Type {
+    Type::Union(vec![Type::String, Type::Bool])
+}
+
+/// A task of a play (`pre_tasks`, `tasks`, `post_tasks`), written with a module.
+pub fn task() -> Type {
+    named("Task", record(task_fields(false)))
+}
+
+/// A handler: a task that runs once at the end of the play when a task notifies it by name or by
+/// one of its `listen` topics.
+pub fn handler() -> Type {
+    named("Handler", record(task_fields(true)))
+}
+
+/// The fields of a task or a handler, the task keywords of Ansible.
+fn task_fields(handler: bool) -> Vec<FieldType> {
+    let mut fields = vec![
+        field("name", Type::String),
+        field("action", module()),
+        optional("register", Type::String),
+        optional("when", Type::String),
+        optional("changed_when", condition()),
+        optional("failed_when", condition()),
+        optional(
+            "delegate_to",
+            Type::Union(vec![Type::String, Type::Ref(Kind::Host)]),
+        ),
+        optional("run_once", Type::Bool),
+        optional("become", Type::Bool),
+        optional("become_user", Type::String),
+        optional("no_log", Type::Bool),
+        optional("check_mode", Type::Bool),
+        optional("ignore_errors", Type::Bool),
+        defaulted("tags", strings(), FieldDefault::EmptyList),
+        defaulted("notify", strings(), FieldDefault::EmptyList),
+        optional("loop", Type::list(Type::Any)),
+        optional("loop_var", Type::String),
+        optional("retries", Type::Int),
+        optional("delay", Type::Int),
+        optional("until", Type::String),
+        defaulted(
+            "environment",
+            Type::map(Type::Union(vec![Type::String, Type::Int, Type::Bool])),
+            FieldDefault::EmptyRecord,
+        ),
+        defaulted("vars", Type::map(Type::Any), FieldDefault::EmptyRecord),
+    ];
+    if handler {
+        fields.push(defaulted("listen", strings(), FieldDefault::EmptyList));
+    }
+    fields
+}
+
 /// An app's tailnet exposure.
 pub fn exposure() -> Type {
     named(
@@ -466,8 +534,14 @@ pub fn schema(kind: Kind) -> Type {
             optional("connection", Type::String),
             defaulted("vars", Type::map(Type::Any), FieldDefault::EmptyRecord),
             defaulted("roles", Type::list(Type::RoleUse), FieldDefault::EmptyList),
+            defaulted("pre_tasks", Type::list(task()), FieldDefault::EmptyList),
+            defaulted("tasks", Type::list(task()), FieldDefault::EmptyList),
+            defaulted("post_tasks", Type::list(task()), FieldDefault::EmptyList),
+            defaulted("handlers", Type::list(handler()), FieldDefault::EmptyList),
             defaulted("gather_facts", Type::Bool, FieldDefault::Bool(true)),
             defaulted("become", Type::Bool, FieldDefault::Bool(false)),
+            defaulted("ports", Type::map(Type::Port), FieldDefault::EmptyRecord),
+            defaulted("host_vars_file", Type::Bool, FieldDefault::Bool(false)),
         ],
         Kind::HostGroup => vec![
             defaulted("hosts", refs(Kind::Host), FieldDefault::EmptyList),

@@ -212,6 +212,9 @@ pub fn builtin(name: &str) -> Option<Type> {
         "Probe" => super::schema::probe(),
         "Exposure" => super::schema::exposure(),
         "Container" => super::schema::container(),
+        "Module" => super::schema::module(),
+        "Task" => super::schema::task(),
+        "Handler" => super::schema::handler(),
         _ => Type::Ref(Kind::from_type_name(name)?),
     };
     Some(t)
@@ -240,6 +243,9 @@ pub fn builtin_names() -> Vec<&'static str> {
         "Probe",
         "Exposure",
         "Container",
+        "Module",
+        "Task",
+        "Handler",
     ];
     names.extend(super::schema::KINDS.iter().map(|k| k.type_name()));
     names

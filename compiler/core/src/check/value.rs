@@ -132,6 +132,8 @@ pub enum V {
         role: String,
         /// The arguments, defaults filled in.
         args: IndexMap<String, Value>,
+        /// The play keywords given with it (`tags`, `when`, `become`), checked.
+        keywords: IndexMap<String, Value>,
     },
 }
 

@@ -122,6 +122,8 @@ codes! {
     B3053 => "group no rule uses",
     B3054 => "grant made redundant by a broader one",
     B3055 => "tag that nothing carries",
+    B3056 => "role defaults disagree with the declaration",
+    B3057 => "notified handler not found",
 }
 
 /// The registered code with this text, if any (case-insensitive).

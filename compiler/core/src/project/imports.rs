@@ -53,10 +53,16 @@ fn missing(name: &str, span: Span, modules: &IndexMap<String, ModuleId>) -> Diag
         Some(std) => format!("the standard library has no module `{std}`"),
         None => format!("no file `{}.bops` in the project", name.replace('.', "/")),
     };
+    // Standard library modules are loaded only when imported, so every one is a candidate.
+    let std_names: Vec<String> = crate::stdlib::FILES
+        .iter()
+        .map(|(n, _)| format!("std.{n}"))
+        .collect();
     let candidates = modules
         .keys()
-        .filter(|m| m.as_str() != "std.prelude")
-        .map(String::as_str);
+        .map(String::as_str)
+        .chain(std_names.iter().map(String::as_str))
+        .filter(|m| *m != "std.prelude");
     let mut d = Diagnostic::error(codes::B1003, format!("cannot find module `{name}`"), span)
         .with_label(label);
     if let Some(near) = suggest::closest(name, candidates) {

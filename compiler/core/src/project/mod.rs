@@ -13,6 +13,8 @@ pub mod manifest;
 use crate::diagnostic::Diagnostic;
 use crate::source::{FileId, Origin, SourceMap, Span};
 use crate::syntax::{self, ast};
+use std::collections::BTreeSet;
+
 use crate::{stdlib, Input};
 
 pub use manifest::Manifest;
@@ -102,12 +104,24 @@ pub fn load(input: &Input, sources: &mut SourceMap, diagnostics: &mut Vec<Diagno
             imports: Vec::new(),
         });
     }
+    // The prelude is always loaded; another standard library module only when some module
+    // imports it (parsing them all would cost every compile for modules most projects never use).
+    let mut wanted: BTreeSet<String> = BTreeSet::from(["prelude".to_string()]);
+    let mut loaded: BTreeSet<String> = BTreeSet::new();
+    for module in &modules {
+        wanted.extend(std_imports(&module.ast));
+    }
     let mut prelude = None;
-    for (name, text) in stdlib::FILES {
+    while let Some(name) = wanted.iter().find(|n| !loaded.contains(*n)).cloned() {
+        loaded.insert(name.clone());
+        let Some((name, text)) = stdlib::FILES.iter().find(|(n, _)| *n == name) else {
+            continue;
+        };
         let path = stdlib::path(name);
         let file = sources.add(path.clone(), *text, Origin::Stdlib);
         let (ast, errors) = syntax::parse(file, text);
         diagnostics.extend(errors);
+        wanted.extend(std_imports(&ast));
         if *name == "prelude" {
             prelude = Some(modules.len());
         }
@@ -128,6 +142,25 @@ pub fn load(input: &Input, sources: &mut SourceMap, diagnostics: &mut Vec<Diagno
         modules,
         prelude,
     }
+}
+
+/// The standard library modules a file imports: `import std.k8s` names `k8s`.
+fn std_imports(ast: &crate::syntax::ast::File) -> Vec<String> {
+    ast.items
+        .iter()
+        .filter_map(|item| match &item.kind {
+            crate::syntax::ast::ItemKind::Import(import) => match import.path.as_slice() {
+                [first, rest @ ..] if first.name == "std" && !rest.is_empty() => Some(
+                    rest.iter()
+                        .map(|i| i.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join("."),
+                ),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
 }
 
 /// Makes a path `/`-separated and relative: `./lib\web.bops` is `lib/web.bops`.

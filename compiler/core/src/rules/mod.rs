@@ -23,6 +23,7 @@
 //! - [`empty_values`] (B3025): an empty value where a target needs one.
 //! - [`probe_ports`] (B3026): a probe on a port that its container does not serve.
 //! - [`resource_limits`] (B3027): a container's resource request above its limit.
+//! - [`handlers`] (B3057): a task notifies a handler the play does not have.
 //!
 //! [`check_policy`] runs the rules about what the whole policy allows, only on a model that
 //! checked without errors:
@@ -34,6 +35,10 @@
 //! - [`redundant_grants`] (B3054, warning): a grant another grant makes redundant.
 //! - [`uncarried_tags`] (B3055, warning): a tag that rules name and nothing carries.
 //!
+//! [`check_role_files`] runs the rules that read the files a project keeps for its roles:
+//!
+//! - [`role_defaults`] (B3056): a kept role's defaults file that disagrees with its declaration.
+//!
 //! [`valid`] holds the targets' syntax rules for names that several of these share.
 
 pub mod ansible_names;
@@ -43,6 +48,7 @@ pub mod empty_values;
 pub mod env_names;
 pub mod grant_ports;
 pub mod group_cycles;
+pub mod handlers;
 pub mod host_selectors;
 pub mod hostnames;
 pub mod k8s_names;
@@ -51,12 +57,15 @@ pub mod probe_ports;
 pub mod redundant_grants;
 pub mod reserved_names;
 pub mod resource_limits;
+pub mod role_defaults;
 pub mod role_prefixes;
 pub mod ssh_tests;
 pub mod tailnet_names;
 pub mod uncarried_tags;
 pub mod unused_groups;
 pub mod valid;
+
+use std::collections::BTreeMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::model::Model;
@@ -96,5 +105,14 @@ pub fn check(model: &Model) -> Vec<Diagnostic> {
     empty_values::check(model, &mut out);
     probe_ports::check(model, &mut out);
     resource_limits::check(model, &mut out);
+    handlers::check(model, &mut out);
+    out
+}
+
+/// Runs the rules that compare the model with the files the project keeps for its roles
+/// (`assets`, by path relative to the project root, as [`crate::Input::assets`] holds them).
+pub fn check_role_files(model: &Model, assets: &BTreeMap<String, String>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    role_defaults::check(model, assets, &mut out);
     out
 }

@@ -6,7 +6,9 @@
 //! playbook passes the arguments under the parameters' names, so an unprefixed parameter makes it
 //! fail the lint. This is a warning at the parameter: Ansible itself runs the playbook. Names
 //! starting with `ansible_` (connection variables) and leading underscores are allowed, as
-//! ansible-lint allows them; names that are not valid variable names at all are B3021.
+//! ansible-lint allows them; so are required `SecretKey` parameters, which the play reads into a
+//! fact of their name (the corpus's `borgbase_ssh_private_key`) rather than passing them to the
+//! role. Names that are not valid variable names at all are B3021.
 
 use crate::diagnostic::{codes, Diagnostic};
 use crate::model::Model;
@@ -22,6 +24,11 @@ pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         let prefix = format!("{}_", role.name);
         for param in &role.params {
             if valid::ansible_variable(&param.name).is_err() {
+                continue;
+            }
+            // A required secret is read by the play into a fact of the parameter's name: it is
+            // a host fact, never a variable in the role's files.
+            if param.default.is_none() && param.ty == "SecretKey" {
                 continue;
             }
             let bare = param.name.trim_start_matches('_');

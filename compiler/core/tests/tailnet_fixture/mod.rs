@@ -539,8 +539,14 @@ pub fn fixture() -> Fixture {
             connection: None,
             vars: IndexMap::new(),
             roles: vec![],
+            pre_tasks: Vec::new(),
+            tasks: Vec::new(),
+            post_tasks: Vec::new(),
+            handlers: Vec::new(),
             gather_facts: true,
             become_root: false,
+            ports: Default::default(),
+            host_vars_file: false,
         }
     };
     let hosts = vec![

@@ -25,13 +25,18 @@ const ALL: &str = "all";
 pub(super) fn emit(model: &Model, facts: &Facts, out: &mut Outputs) {
     hosts_file(model, out);
     for host in &model.hosts {
-        if host.vars.is_empty() {
+        let mut vars = Map::new();
+        if host.host_vars_file {
+            vars = connection(host, vars);
+        }
+        let Yaml::Map(own) = variables(&host.vars, facts) else {
+            continue;
+        };
+        vars.0.extend(own);
+        if vars.is_empty() {
             continue;
         }
-        let text = document(
-            &header_lines(&[&host.origin]),
-            &variables(&host.vars, facts),
-        );
+        let text = document(&header_lines(&[&host.origin]), &vars.into());
         let path = format!("{ROOT}/inventory/host_vars/{}.yml", host.name);
         put(out, path, text, &[&host.origin]);
     }
@@ -110,10 +115,16 @@ fn host_entry<'m>(host: &'m Host, written: &mut BTreeSet<&'m str>) -> Yaml {
     if !written.insert(host.name.as_str()) {
         return Map::new().into();
     }
-    Map::new()
-        .with("ansible_host", &host.device)
-        .with_opt("ansible_user", host.user.as_ref())
+    let entry = Map::new().with("ansible_host", &host.device);
+    if host.host_vars_file {
+        return entry.into();
+    }
+    connection(host, entry).into()
+}
+
+/// A host's connection settings besides `ansible_host`, added to a mapping.
+fn connection(host: &Host, map: Map) -> Map {
+    map.with_opt("ansible_user", host.user.as_ref())
         .with_opt("ansible_python_interpreter", host.python.as_ref())
         .with_opt("ansible_connection", host.connection.as_ref())
-        .into()
 }

@@ -15,8 +15,10 @@
 //!   argument or a host or group variable, says `"{{ fact }}"`.
 //! - Playbooks (`playbook`) pass a role argument explicitly unless it equals the default of the
 //!   role's signature, which the role's own `defaults/main.yml` then supplies.
-//! - Roles with a `source` directory (`roles`) are copied file by file into `ansible/roles/`;
-//!   YAML files get the provenance header, other files are copied byte for byte.
+//! - Every role gets `ansible/roles/<role>/` (`roles`): the files of its `source` directory,
+//!   copied (YAML files with the provenance header, other files byte for byte), and the interface
+//!   its declaration states, `meta/argument_specs.yml` and, when the kept files have none,
+//!   `defaults/main.yml`.
 
 mod inventory;
 mod playbook;
@@ -42,7 +44,7 @@ pub fn emit(model: &Model, assets: &BTreeMap<String, String>, out: &mut Outputs)
     let facts = Facts::new(model);
     inventory::emit(model, &facts, out);
     playbook::emit(model, &facts, out);
-    roles::emit(model, assets, out);
+    roles::emit(model, &facts, assets, out);
     config(model, out);
 }
 

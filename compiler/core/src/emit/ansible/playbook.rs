@@ -15,7 +15,7 @@ use indexmap::IndexMap;
 
 use crate::emit::yaml::{document, Map, Yaml};
 use crate::emit::{header_lines, put};
-use crate::model::{Host, HostGroup, Model, Origin, RoleUse, SecretRef};
+use crate::model::{Data, Host, HostGroup, Model, Origin, RoleUse, SecretRef, Task};
 use crate::Outputs;
 
 use super::secrets::{collect, to_yaml, Facts};
@@ -24,20 +24,25 @@ use super::ROOT;
 /// The Ansible tag that runs a task whatever `--tags` says.
 const ALWAYS: &str = "always";
 
-/// Writes a playbook for each host with roles.
+/// Writes a playbook for each host with roles or tasks.
 pub(super) fn emit(model: &Model, facts: &Facts, out: &mut Outputs) {
     for host in &model.hosts {
-        if host.roles.is_empty() {
+        if !host.has_play() {
             continue;
         }
         playbook(model, facts, host, out);
     }
 }
 
+/// The facts one play reads from 1Password: fact name to the secret field and the tags of the
+/// tasks that need it, in the order they are first needed.
+type Needed = IndexMap<String, (SecretRef, Vec<String>)>;
+
 /// Writes one host's playbook.
 fn playbook(model: &Model, facts: &Facts, host: &Host, out: &mut Outputs) {
     let mut origins: Vec<&Origin> = vec![&host.origin];
-    let mut needed: IndexMap<SecretRef, Vec<String>> = IndexMap::new();
+    let mut needed: Needed = IndexMap::new();
+    let always = [ALWAYS.to_string()];
 
     let mut refs = Vec::new();
     for value in host.vars.values() {
@@ -52,32 +57,124 @@ fn playbook(model: &Model, facts: &Facts, host: &Host, out: &mut Outputs) {
             origins.push(&group.origin);
         }
     }
-    for secret_ref in refs {
-        add_tags(&mut needed, secret_ref, &[ALWAYS.to_string()]);
+    let mut tasks_refs = Vec::new();
+    for task in host
+        .pre_tasks
+        .iter()
+        .chain(&host.tasks)
+        .chain(&host.post_tasks)
+        .chain(&host.handlers)
+    {
+        task_secrets(task, &mut tasks_refs);
+    }
+    for secret_ref in refs.into_iter().chain(tasks_refs) {
+        if let Some(fact) = facts.name(&secret_ref) {
+            add_tags(&mut needed, fact, secret_ref, &always);
+        }
     }
 
+    let direct = direct_facts(host);
     let mut roles = Vec::new();
     for role_use in &host.roles {
         let tags = role_tags(role_use);
-        let mut refs = Vec::new();
-        for value in role_use.args.values() {
+        for (param, value) in &role_use.args {
+            let mut refs = Vec::new();
             collect(value, &mut refs);
-        }
-        for secret_ref in refs {
-            add_tags(&mut needed, secret_ref, &tags);
+            for secret_ref in refs {
+                let fact = if direct.contains(&(role_use.role.as_str(), param.as_str())) {
+                    param.as_str()
+                } else {
+                    match facts.name(&secret_ref) {
+                        Some(fact) => fact,
+                        None => continue,
+                    }
+                };
+                add_tags(&mut needed, fact, secret_ref, &tags);
+            }
         }
         if let Some(role) = model.roles.iter().find(|r| r.name == role_use.role) {
             origins.push(&role.origin);
         }
-        roles.push(role_entry(model, facts, role_use, tags));
+        roles.push(role_entry(model, facts, role_use, &direct, tags));
     }
 
-    let mut pre_tasks = Vec::new();
-    for (secret_ref, tags) in &needed {
+    let mut pre_tasks = secret_tasks(model, host, &needed, &mut origins);
+    pre_tasks.extend(host.pre_tasks.iter().map(|t| task_entry(t, facts)));
+    let tasks: Vec<Yaml> = host.tasks.iter().map(|t| task_entry(t, facts)).collect();
+    let post_tasks: Vec<Yaml> = host
+        .post_tasks
+        .iter()
+        .map(|t| task_entry(t, facts))
+        .collect();
+    let handlers: Vec<Yaml> = host.handlers.iter().map(|t| task_entry(t, facts)).collect();
+
+    let play = Map::new()
+        .with("name", format!("Configure {}", host.name))
+        .with("hosts", &host.name)
+        .with("become", host.become_root)
+        .with("gather_facts", host.gather_facts)
+        .with_nonempty("pre_tasks", pre_tasks)
+        .with_nonempty("roles", roles)
+        .with_nonempty("tasks", tasks)
+        .with_nonempty("post_tasks", post_tasks)
+        .with_nonempty("handlers", handlers);
+    let text = document(&header_lines(&origins), &Yaml::Seq(vec![play.into()]));
+    put(
+        out,
+        format!("{ROOT}/playbooks/{}.yml", host.name),
+        text,
+        &origins,
+    );
+}
+
+/// The role parameters whose argument is one secret field, as (role, parameter): the play reads
+/// that field straight into a fact named like the parameter, which the role then finds without
+/// an argument (the corpus's pattern, which lets a role also be run alone with `--tags`). A
+/// parameter name that two roles of the host use for different secrets keeps the project-wide
+/// fact and an explicit argument instead.
+fn direct_facts(host: &Host) -> BTreeSet<(&str, &str)> {
+    let mut seen: IndexMap<&str, Option<&SecretRef>> = IndexMap::new();
+    let mut direct = BTreeSet::new();
+    for role_use in &host.roles {
+        for (param, value) in &role_use.args {
+            let secret = match value {
+                Data::Secret(r) => Some(r),
+                _ => None,
+            };
+            match seen.get(param.as_str()) {
+                Some(before) if *before != secret => {
+                    seen.insert(param, None);
+                }
+                Some(_) => {}
+                None => {
+                    seen.insert(param, secret);
+                }
+            }
+        }
+    }
+    for role_use in &host.roles {
+        for (param, value) in &role_use.args {
+            if let (Data::Secret(r), Some(Some(same))) = (value, seen.get(param.as_str())) {
+                if r == *same && !host.vars.contains_key(param) {
+                    direct.insert((role_use.role.as_str(), param.as_str()));
+                }
+            }
+        }
+    }
+    direct
+}
+
+/// The `pre_tasks` that read the needed secret fields on the controller and set their facts.
+fn secret_tasks<'m>(
+    model: &'m Model,
+    host: &Host,
+    needed: &Needed,
+    origins: &mut Vec<&'m Origin>,
+) -> Vec<Yaml> {
+    let mut out = Vec::new();
+    let mut names = BTreeSet::new();
+    for (fact, (secret_ref, tags)) in needed {
         let Some(secret) = model.secrets.iter().find(|s| s.name == secret_ref.secret) else {
-            continue;
-        };
-        let Some(fact) = facts.name(secret_ref) else {
             continue;
         };
         if !origins.contains(&&secret.origin) {
@@ -90,11 +187,12 @@ fn playbook(model: &Model, facts: &Facts, host: &Host, out: &mut Outputs) {
         };
         let register = format!("_{fact}");
         let url = format!("op://{}/{}/{}", secret.vault, secret.item, secret_ref.key);
+        let mut name = format!("Fetch {} {} from 1Password", secret.name, secret_ref.key);
+        if !names.insert(name.clone()) {
+            name = format!("{name} for {fact}");
+        }
         let fetch = Map::new()
-            .with(
-                "name",
-                format!("Fetch {} {} from 1Password", secret.name, secret_ref.key),
-            )
+            .with("name", name)
             .with(
                 "ansible.builtin.command",
                 Map::new().with("cmd", op_read_command(&url)),
@@ -110,46 +208,85 @@ fn playbook(model: &Model, facts: &Facts, host: &Host, out: &mut Outputs) {
             .with("name", format!("Set {fact} fact"))
             .with(
                 "ansible.builtin.set_fact",
-                Map::new().with(fact, format!("{{{{ {register}.stdout }}}}")),
+                Map::new().with(fact.as_str(), format!("{{{{ {register}.stdout }}}}")),
             )
             .with("no_log", true)
             .with("tags", tags);
-        pre_tasks.push(Yaml::from(fetch));
-        pre_tasks.push(Yaml::from(set));
+        out.push(Yaml::from(fetch));
+        out.push(Yaml::from(set));
     }
-
-    let play = Map::new()
-        .with("name", format!("Configure {}", host.name))
-        .with("hosts", &host.name)
-        .with("become", host.become_root)
-        .with("gather_facts", host.gather_facts)
-        .with_nonempty("pre_tasks", pre_tasks)
-        .with("roles", roles);
-    let text = document(&header_lines(&origins), &Yaml::Seq(vec![play.into()]));
-    put(
-        out,
-        format!("{ROOT}/playbooks/{}.yml", host.name),
-        text,
-        &origins,
-    );
+    out
 }
 
-/// A role's entry in the play: its name, tags and the arguments that differ from its defaults.
-fn role_entry(model: &Model, facts: &Facts, role_use: &RoleUse, tags: Vec<String>) -> Yaml {
+/// Every secret field a task's arguments and keywords use.
+fn task_secrets(task: &Task, out: &mut Vec<SecretRef>) {
+    for value in task.args.values().chain(task.keywords.values()) {
+        collect(value, out);
+    }
+}
+
+/// A task (or handler) as the playbook writes it: `name`, the module with its arguments, then
+/// its keywords. A task that handles a secret gets `no_log: true` unless it says otherwise, so
+/// that the value stays out of the output and the logs.
+fn task_entry(task: &Task, facts: &Facts) -> Yaml {
+    let mut refs = Vec::new();
+    task_secrets(task, &mut refs);
+    let args = Map(task
+        .args
+        .iter()
+        .map(|(k, v)| (k.clone(), to_yaml(v, facts)))
+        .collect());
+    let mut entry = Map::new().with("name", &task.name).with(&task.module, args);
+    for (key, value) in &task.keywords {
+        entry.insert(key.clone(), to_yaml(value, facts));
+    }
+    if !refs.is_empty() && !task.keywords.contains_key("no_log") {
+        entry.insert("no_log", true);
+    }
+    if !task.notify.is_empty() {
+        entry.insert(
+            "notify",
+            task.notify.iter().map(Yaml::from).collect::<Vec<_>>(),
+        );
+    }
+    if !task.listen.is_empty() {
+        entry.insert(
+            "listen",
+            task.listen.iter().map(Yaml::from).collect::<Vec<_>>(),
+        );
+    }
+    entry.into()
+}
+
+/// A role's entry in the play: its name, tags and conditions, and the arguments that differ from
+/// its defaults; an argument read into a fact of its own name (`direct`) is left to the fact.
+fn role_entry(
+    model: &Model,
+    facts: &Facts,
+    role_use: &RoleUse,
+    direct: &BTreeSet<(&str, &str)>,
+    tags: Vec<String>,
+) -> Yaml {
     let role = model.roles.iter().find(|r| r.name == role_use.role);
     let mut vars = Map::new();
     for (name, value) in &role_use.args {
         let default = role
             .and_then(|r| r.params.iter().find(|p| &p.name == name))
             .and_then(|p| p.default.as_ref());
-        if default == Some(value) {
+        if default == Some(value) || direct.contains(&(role_use.role.as_str(), name.as_str())) {
             continue;
         }
         vars.insert(name.clone(), to_yaml(value, facts));
     }
+    let tags: Yaml = match tags.as_slice() {
+        [one] => Yaml::from(one),
+        _ => tags.into_iter().map(Yaml::from).collect::<Vec<_>>().into(),
+    };
     Map::new()
         .with("role", &role_use.role)
-        .with("tags", tags.into_iter().map(Yaml::from).collect::<Vec<_>>())
+        .with("tags", tags)
+        .with_opt("when", role_use.when.as_ref())
+        .with_opt("become", role_use.become_root)
         .with_nonempty("vars", vars)
         .into()
 }
@@ -163,12 +300,14 @@ fn role_tags(role_use: &RoleUse) -> Vec<String> {
     }
 }
 
-/// Records that a secret field is needed by tasks with these tags.
-fn add_tags(needed: &mut IndexMap<SecretRef, Vec<String>>, secret_ref: SecretRef, tags: &[String]) {
-    let entry = needed.entry(secret_ref).or_default();
+/// Records that a fact holding a secret field is needed by tasks with these tags.
+fn add_tags(needed: &mut Needed, fact: &str, secret_ref: SecretRef, tags: &[String]) {
+    let entry = needed
+        .entry(fact.to_string())
+        .or_insert_with(|| (secret_ref, Vec::new()));
     for tag in tags {
-        if !entry.contains(tag) {
-            entry.push(tag.clone());
+        if !entry.1.contains(tag) {
+            entry.1.push(tag.clone());
         }
     }
 }

@@ -20,8 +20,8 @@ pub(super) struct Facts {
 }
 
 impl Facts {
-    /// Names a fact for every secret field used by a host variable, a group variable or a role
-    /// argument, in model order.
+    /// Names a fact for every secret field used by a host variable, a group variable, a task or a
+    /// role argument, in model order.
     pub(super) fn new(model: &Model) -> Facts {
         let mut taken = BTreeSet::new();
         let mut refs = Vec::new();
@@ -43,6 +43,17 @@ impl Facts {
             }
         }
         for host in &model.hosts {
+            for task in host
+                .pre_tasks
+                .iter()
+                .chain(&host.tasks)
+                .chain(&host.post_tasks)
+                .chain(&host.handlers)
+            {
+                for value in task.args.values().chain(task.keywords.values()) {
+                    collect(value, &mut refs);
+                }
+            }
             for role_use in &host.roles {
                 for (name, value) in &role_use.args {
                     taken.insert(name.clone());

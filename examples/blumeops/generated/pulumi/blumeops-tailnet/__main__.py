@@ -42,7 +42,9 @@ indri_tags = tailscale.DeviceTags(
 )
 
 # host sifaka (devices.bops)
-# sifaka, a Synology NAS: storage and the backup target.
+# sifaka, a Synology NAS: storage and the backup target. Its Prometheus exporters run in
+# containers; the proxy on indri republishes their ports. Ansible logs in as Erich, with the
+# system Python, and the settings live in sifaka's own host_vars file.
 sifaka_device = tailscale.get_device(name="sifaka.tail8d86e.ts.net")
 sifaka_tags = tailscale.DeviceTags(
     "sifaka-tags",
