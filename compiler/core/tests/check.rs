@@ -169,8 +169,8 @@ fn roles_are_applied_with_checked_arguments_in_parameter_order() {
     let model = case("model_hosts");
     let atlas = &model.hosts[0];
     assert_eq!(atlas.user.as_deref(), Some("admin"));
-    assert!(atlas.become_root);
-    assert!(!atlas.gather_facts);
+    assert!(atlas.play.become_root);
+    assert!(!atlas.play.gather_facts);
     assert_eq!(
         atlas.vars.get("key"),
         Some(&Data::Secret(SecretRef {
@@ -180,10 +180,10 @@ fn roles_are_applied_with_checked_arguments_in_parameter_order() {
     );
     assert_eq!(atlas.vars.get("max_retries"), Some(&Data::Int(3)));
 
-    let roles: Vec<&str> = atlas.roles.iter().map(|r| r.role.as_str()).collect();
+    let roles: Vec<&str> = atlas.play.roles.iter().map(|r| r.role.as_str()).collect();
     assert_eq!(roles, vec!["common", "caddy", "borgmatic"]);
-    assert!(atlas.roles[0].args.is_empty());
-    let caddy = &atlas.roles[1];
+    assert!(atlas.play.roles[0].args.is_empty());
+    let caddy = &atlas.play.roles[1];
     assert_eq!(
         caddy.args.keys().collect::<Vec<_>>(),
         vec!["caddy_domain", "caddy_port", "caddy_routes"]
@@ -203,7 +203,7 @@ fn roles_are_applied_with_checked_arguments_in_parameter_order() {
     // No tags given: the playbook tags the role with its name.
     assert!(caddy.tags.is_empty());
     assert_eq!((caddy.when.as_deref(), caddy.become_root), (None, None));
-    let borgmatic = &atlas.roles[2];
+    let borgmatic = &atlas.play.roles[2];
     assert_eq!(
         borgmatic.args["borgmatic_repository"],
         s("ssh://borg@nas/./atlas")
@@ -508,7 +508,7 @@ fn the_homelab_example_checks_without_errors() {
     assert!(compilation.diagnostics.iter().all(|d| !d.is_error()));
     assert_eq!(model.project.repo.as_deref(), Some("homelab"));
     let atlas = model.hosts.iter().find(|h| h.name == "atlas").unwrap();
-    let caddy = atlas.roles.iter().find(|r| r.role == "caddy").unwrap();
+    let caddy = atlas.play.roles.iter().find(|r| r.role == "caddy").unwrap();
     let Data::List(services) = &caddy.args["caddy_services"] else {
         panic!("caddy_services is not a list")
     };

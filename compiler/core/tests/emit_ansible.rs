@@ -59,13 +59,10 @@ fn host(name: &str) -> Host {
         python: None,
         connection: None,
         vars: IndexMap::new(),
-        roles: Vec::new(),
-        pre_tasks: Vec::new(),
-        tasks: Vec::new(),
-        post_tasks: Vec::new(),
-        handlers: Vec::new(),
-        gather_facts: true,
-        become_root: false,
+        play: bops_core::model::Play {
+            gather_facts: true,
+            ..bops_core::model::Play::default()
+        },
         ports: Default::default(),
         host_vars_file: false,
     }
@@ -108,6 +105,7 @@ fn group(name: &str, hosts: &[&str], children: &[&str], vars: IndexMap<String, D
         hosts: hosts.iter().map(|h| h.to_string()).collect(),
         children: children.iter().map(|c| c.to_string()).collect(),
         vars,
+        play: Default::default(),
     }
 }
 
@@ -126,7 +124,7 @@ fn one_password(name: &str, item: &str, keys: &[&str]) -> Secret {
 fn homelab() -> Model {
     let mut indri = host("indri");
     indri.vars = vars(&[("caddy_admin_email", s("ops@example.com"))]);
-    indri.roles = vec![
+    indri.play.roles = vec![
         role_use(
             "caddy",
             &[
@@ -158,15 +156,15 @@ fn homelab() -> Model {
     let mut ringtail = host("ringtail");
     ringtail.device = "ringtail-nixos".to_string();
     ringtail.user = Some("eblume".to_string());
-    ringtail.become_root = true;
-    ringtail.gather_facts = false;
+    ringtail.play.become_root = true;
+    ringtail.play.gather_facts = false;
     ringtail.vars = vars(&[
         ("runner_token", secret("forgejo", "runner reg")),
         ("runner_labels", Data::List(vec![s("nixos"), s("x86_64")])),
         ("runner_debug", Data::Bool(false)),
         ("runner_note", Data::Null),
     ]);
-    ringtail.roles = vec![
+    ringtail.play.roles = vec![
         role_use(
             "node_exporter",
             &[("node_exporter_version", s("1.9.0"))],

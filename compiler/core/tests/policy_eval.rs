@@ -214,13 +214,10 @@ impl Tn {
             python: None,
             connection: None,
             vars: IndexMap::new(),
-            roles: Vec::new(),
-            pre_tasks: Vec::new(),
-            tasks: Vec::new(),
-            post_tasks: Vec::new(),
-            handlers: Vec::new(),
-            gather_facts: true,
-            become_root: false,
+            play: bops_core::model::Play {
+                gather_facts: true,
+                ..bops_core::model::Play::default()
+            },
             ports: Default::default(),
             host_vars_file: false,
         });

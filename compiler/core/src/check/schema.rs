@@ -323,6 +323,19 @@ pub fn module() -> Type {
     )
 }
 
+/// The fields of a host's or a group's play.
+fn play_fields() -> Vec<FieldType> {
+    vec![
+        defaulted("roles", Type::list(Type::RoleUse), FieldDefault::EmptyList),
+        defaulted("pre_tasks", Type::list(task()), FieldDefault::EmptyList),
+        defaulted("tasks", Type::list(task()), FieldDefault::EmptyList),
+        defaulted("post_tasks", Type::list(task()), FieldDefault::EmptyList),
+        defaulted("handlers", Type::list(handler()), FieldDefault::EmptyList),
+        defaulted("gather_facts", Type::Bool, FieldDefault::Bool(true)),
+        defaulted("become", Type::Bool, FieldDefault::Bool(false)),
+    ]
+}
+
 /// `string | bool`: a task's `changed_when` and `failed_when`.
 fn condition() -> Type {
     Type::Union(vec![Type::String, Type::Bool])
@@ -533,21 +546,20 @@ pub fn schema(kind: Kind) -> Type {
             optional("python", Type::String),
             optional("connection", Type::String),
             defaulted("vars", Type::map(Type::Any), FieldDefault::EmptyRecord),
-            defaulted("roles", Type::list(Type::RoleUse), FieldDefault::EmptyList),
-            defaulted("pre_tasks", Type::list(task()), FieldDefault::EmptyList),
-            defaulted("tasks", Type::list(task()), FieldDefault::EmptyList),
-            defaulted("post_tasks", Type::list(task()), FieldDefault::EmptyList),
-            defaulted("handlers", Type::list(handler()), FieldDefault::EmptyList),
-            defaulted("gather_facts", Type::Bool, FieldDefault::Bool(true)),
-            defaulted("become", Type::Bool, FieldDefault::Bool(false)),
             defaulted("ports", Type::map(Type::Port), FieldDefault::EmptyRecord),
             defaulted("host_vars_file", Type::Bool, FieldDefault::Bool(false)),
-        ],
+        ]
+        .into_iter()
+        .chain(play_fields())
+        .collect(),
         Kind::HostGroup => vec![
             defaulted("hosts", refs(Kind::Host), FieldDefault::EmptyList),
             defaulted("children", refs(Kind::HostGroup), FieldDefault::EmptyList),
             defaulted("vars", Type::map(Type::Any), FieldDefault::EmptyRecord),
-        ],
+        ]
+        .into_iter()
+        .chain(play_fields())
+        .collect(),
         Kind::Role => vec![optional("source", Type::String)],
         Kind::Cluster => vec![
             optional("host", Type::Ref(Kind::Host)),

@@ -33,7 +33,20 @@ pub struct Host {
     pub connection: Option<String>,
     /// Host variables.
     pub vars: IndexMap<String, Data>,
-    /// Roles to apply, in order; a playbook is written when this is not empty.
+    /// What the host's own playbook does.
+    pub play: Play,
+    /// Named ports of services the host runs itself (`node_exporter = 9100`), for the other layers
+    /// and for variables to refer to (`host.nas.ports.node_exporter`).
+    pub ports: IndexMap<String, u16>,
+    /// Whether the connection settings (`ansible_user`, ...) go to `host_vars/<host>.yml` rather
+    /// than into the host's entry in `hosts.yml`.
+    pub host_vars_file: bool,
+}
+
+/// The play of a host's or a group's playbook, `playbooks/<name>.yml`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Play {
+    /// Roles to apply, in order.
     pub roles: Vec<RoleUse>,
     /// Tasks that run before the roles, after the secrets are read.
     pub pre_tasks: Vec<Task>,
@@ -43,25 +56,28 @@ pub struct Host {
     pub post_tasks: Vec<Task>,
     /// The play's handlers.
     pub handlers: Vec<Task>,
-    /// Whether the playbook gathers facts.
+    /// Whether the play gathers facts.
     pub gather_facts: bool,
-    /// Whether the playbook becomes root.
+    /// Whether the play becomes root.
     pub become_root: bool,
-    /// Named ports of services the host runs itself (`node_exporter = 9100`), for the other layers
-    /// and for variables to refer to (`host.nas.ports.node_exporter`).
-    pub ports: IndexMap<String, u16>,
-    /// Whether the connection settings (`ansible_user`, ...) go to `host_vars/<host>.yml` rather
-    /// than into the host's entry in `hosts.yml`.
-    pub host_vars_file: bool,
 }
 
-impl Host {
-    /// Whether the host gets a playbook: it applies roles or runs tasks.
-    pub fn has_play(&self) -> bool {
-        !(self.roles.is_empty()
+impl Play {
+    /// Whether there is a play to write: roles to apply or tasks to run.
+    pub fn is_empty(&self) -> bool {
+        self.roles.is_empty()
             && self.pre_tasks.is_empty()
             && self.tasks.is_empty()
-            && self.post_tasks.is_empty())
+            && self.post_tasks.is_empty()
+    }
+
+    /// Every task and handler, in play order.
+    pub fn all_tasks(&self) -> impl Iterator<Item = &Task> {
+        self.pre_tasks
+            .iter()
+            .chain(&self.tasks)
+            .chain(&self.post_tasks)
+            .chain(&self.handlers)
     }
 }
 
@@ -117,6 +133,8 @@ pub struct HostGroup {
     pub children: Vec<String>,
     /// Group variables.
     pub vars: IndexMap<String, Data>,
+    /// What the group's playbook does, run on every member.
+    pub play: Play,
 }
 
 /// The typed signature of a hand-written Ansible role.

@@ -10,37 +10,41 @@
 use std::collections::BTreeSet;
 
 use crate::diagnostic::{codes, Diagnostic};
-use crate::model::{Host, Model};
+use crate::model::{Model, Play};
 
 use crate::check::suggest::closest;
 
 /// Reports notified names that no handler of the play answers to.
 pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    for host in &model.hosts {
-        let known: BTreeSet<&str> = host
+    let plays = model
+        .hosts
+        .iter()
+        .map(|h| (format!("host `{}`", h.name), &h.play))
+        .chain(
+            model
+                .host_groups
+                .iter()
+                .map(|g| (format!("group `{}`", g.name), &g.play)),
+        );
+    for (owner, play) in plays {
+        if applies_kept_role(model, play) {
+            continue;
+        }
+        let known: BTreeSet<&str> = play
             .handlers
             .iter()
             .flat_map(|h| {
                 std::iter::once(h.name.as_str()).chain(h.listen.iter().map(String::as_str))
             })
             .collect();
-        if applies_kept_role(model, host) {
-            continue;
-        }
-        for task in host
-            .pre_tasks
-            .iter()
-            .chain(&host.tasks)
-            .chain(&host.post_tasks)
-            .chain(&host.handlers)
-        {
+        for task in play.all_tasks() {
             for name in &task.notify {
                 if known.contains(name.as_str()) {
                     continue;
                 }
                 let mut diagnostic = Diagnostic::error(
                     codes::B3057,
-                    format!("task `{}` notifies `{name}`, which no handler of host `{}` answers to", task.name, host.name),
+                    format!("task `{}` notifies `{name}`, which no handler of {owner} answers to", task.name),
                     task.span,
                 )
                 .with_label(format!("notifies `{name}`"))
@@ -48,7 +52,7 @@ pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
                 diagnostic = match closest(name, known.iter().copied()) {
                     Some(near) => diagnostic.with_help(format!("did you mean `{near}`?")),
                     None if known.is_empty() => diagnostic.with_help(format!(
-                        "add the handler to the host: `handlers = [{{ name = \"{name}\", action = ... }}]`"
+                        "add the handler to the play: `handlers = [{{ name = \"{name}\", action = ... }}]`"
                     )),
                     None => diagnostic.with_help(format!(
                         "the play's handlers answer to: {}",
@@ -61,9 +65,9 @@ pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Whether the host applies a role whose files the project keeps, which may define handlers.
-fn applies_kept_role(model: &Model, host: &Host) -> bool {
-    host.roles.iter().any(|r| {
+/// Whether the play applies a role whose files the project keeps, which may define handlers.
+fn applies_kept_role(model: &Model, play: &Play) -> bool {
+    play.roles.iter().any(|r| {
         model
             .roles
             .iter()

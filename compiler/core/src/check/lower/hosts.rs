@@ -9,7 +9,7 @@ use crate::check::types::Type;
 use crate::check::value::{Record, V};
 use crate::check::Checker;
 use crate::model::{
-    Data, Host, HostGroup, Origin, ParamField, ParamType, Role, RoleParam, RoleUse, Task,
+    Data, Host, HostGroup, Origin, ParamField, ParamType, Play, Role, RoleParam, RoleUse, Task,
 };
 use crate::source::Span;
 
@@ -41,6 +41,36 @@ impl Checker<'_> {
     /// A `host`.
     pub fn lower_host(&mut self, fields: &Record, origin: Origin, name: String) -> Host {
         let vars = self.vars(fields);
+        let ports = data::map(fields, "ports")
+            .map(|entries| {
+                entries
+                    .iter()
+                    .filter_map(|(k, f)| match &f.value.kind {
+                        V::Int(n) => u16::try_from(*n).ok().map(|p| (k.clone(), p)),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Host {
+            device: data::string(fields, "device").unwrap_or_else(|| name.clone()),
+            tags: data::selectors(fields, "tags"),
+            manage_tags: data::boolean(fields, "manage_tags", true),
+            owner: self.host_owner(fields),
+            user: data::string(fields, "user"),
+            python: data::string(fields, "python"),
+            connection: data::string(fields, "connection"),
+            vars,
+            play: self.play(fields),
+            ports,
+            host_vars_file: data::boolean(fields, "host_vars_file", false),
+            origin,
+            name,
+        }
+    }
+
+    /// The play of a host or a group: its roles, tasks and handlers.
+    fn play(&mut self, fields: &Record) -> Play {
         let mut roles = Vec::new();
         for value in data::list(fields, "roles") {
             let V::RoleUse {
@@ -83,26 +113,7 @@ impl Checker<'_> {
                 span: value.span,
             });
         }
-        let ports = data::map(fields, "ports")
-            .map(|entries| {
-                entries
-                    .iter()
-                    .filter_map(|(k, f)| match &f.value.kind {
-                        V::Int(n) => u16::try_from(*n).ok().map(|p| (k.clone(), p)),
-                        _ => None,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        Host {
-            device: data::string(fields, "device").unwrap_or_else(|| name.clone()),
-            tags: data::selectors(fields, "tags"),
-            manage_tags: data::boolean(fields, "manage_tags", true),
-            owner: self.host_owner(fields),
-            user: data::string(fields, "user"),
-            python: data::string(fields, "python"),
-            connection: data::string(fields, "connection"),
-            vars,
+        Play {
             roles,
             pre_tasks: self.tasks(fields, "pre_tasks"),
             tasks: self.tasks(fields, "tasks"),
@@ -110,10 +121,6 @@ impl Checker<'_> {
             handlers: self.tasks(fields, "handlers"),
             gather_facts: data::boolean(fields, "gather_facts", true),
             become_root: data::boolean(fields, "become", false),
-            ports,
-            host_vars_file: data::boolean(fields, "host_vars_file", false),
-            origin,
-            name,
         }
     }
 
@@ -193,6 +200,7 @@ impl Checker<'_> {
             hosts: names("hosts", Kind::Host),
             children: names("children", Kind::HostGroup),
             vars: self.vars(fields),
+            play: self.play(fields),
             origin,
             name,
         }

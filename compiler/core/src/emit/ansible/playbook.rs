@@ -15,7 +15,7 @@ use indexmap::IndexMap;
 
 use crate::emit::yaml::{document, Map, Yaml};
 use crate::emit::{header_lines, put};
-use crate::model::{Data, Host, HostGroup, Model, Origin, RoleUse, SecretRef, Task};
+use crate::model::{Data, Host, HostGroup, Model, Origin, Play, RoleUse, SecretRef, Task};
 use crate::Outputs;
 
 use super::secrets::{collect, to_yaml, Facts};
@@ -24,58 +24,102 @@ use super::ROOT;
 /// The Ansible tag that runs a task whatever `--tags` says.
 const ALWAYS: &str = "always";
 
-/// Writes a playbook for each host with roles or tasks.
+/// Writes a playbook for each host and each group with roles or tasks.
 pub(super) fn emit(model: &Model, facts: &Facts, out: &mut Outputs) {
     for host in &model.hosts {
-        if !host.has_play() {
+        if host.play.is_empty() {
             continue;
         }
-        playbook(model, facts, host, out);
+        let target = Target {
+            name: &host.name,
+            origin: &host.origin,
+            play: &host.play,
+            hosts: vec![host],
+        };
+        playbook(model, facts, &target, out);
     }
+    for group in &model.host_groups {
+        if group.play.is_empty() {
+            continue;
+        }
+        let hosts = model
+            .hosts
+            .iter()
+            .filter(|h| {
+                group.name == "all" || contains(model, group, &h.name, &mut BTreeSet::new())
+            })
+            .collect();
+        let target = Target {
+            name: &group.name,
+            origin: &group.origin,
+            play: &group.play,
+            hosts,
+        };
+        playbook(model, facts, &target, out);
+    }
+}
+
+/// What a playbook is written for: a host, or a group and its member hosts.
+struct Target<'m> {
+    /// The host's or the group's name: the play's `hosts` and the file's name.
+    name: &'m str,
+    /// Its declaration.
+    origin: &'m Origin,
+    /// The play.
+    play: &'m Play,
+    /// The hosts the play runs on, whose variables it may read.
+    hosts: Vec<&'m Host>,
 }
 
 /// The facts one play reads from 1Password: fact name to the secret field and the tags of the
 /// tasks that need it, in the order they are first needed.
 type Needed = IndexMap<String, (SecretRef, Vec<String>)>;
 
-/// Writes one host's playbook.
-fn playbook(model: &Model, facts: &Facts, host: &Host, out: &mut Outputs) {
-    let mut origins: Vec<&Origin> = vec![&host.origin];
+/// Writes one playbook.
+fn playbook(model: &Model, facts: &Facts, target: &Target<'_>, out: &mut Outputs) {
+    let play = target.play;
+    let mut origins: Vec<&Origin> = vec![target.origin];
     let mut needed: Needed = IndexMap::new();
     let always = [ALWAYS.to_string()];
 
+    // The secrets of the variables the play's hosts see, then of its tasks.
     let mut refs = Vec::new();
-    for value in host.vars.values() {
-        collect(value, &mut refs);
+    let mut groups: Vec<&HostGroup> = Vec::new();
+    for host in &target.hosts {
+        let before = refs.len();
+        for value in host.vars.values() {
+            collect(value, &mut refs);
+        }
+        if refs.len() > before && !origins.contains(&&host.origin) {
+            origins.push(&host.origin);
+        }
+        for group in groups_of(model, host) {
+            if !groups.iter().any(|g| g.name == group.name) {
+                groups.push(group);
+            }
+        }
     }
-    for group in groups_of(model, host) {
+    for group in groups {
         let before = refs.len();
         for value in group.vars.values() {
             collect(value, &mut refs);
         }
-        if refs.len() > before {
+        if refs.len() > before && !origins.contains(&&group.origin) {
             origins.push(&group.origin);
         }
     }
-    let mut tasks_refs = Vec::new();
-    for task in host
-        .pre_tasks
-        .iter()
-        .chain(&host.tasks)
-        .chain(&host.post_tasks)
-        .chain(&host.handlers)
-    {
-        task_secrets(task, &mut tasks_refs);
+    for task in play.all_tasks() {
+        task_secrets(task, &mut refs);
     }
-    for secret_ref in refs.into_iter().chain(tasks_refs) {
+    for secret_ref in refs {
         if let Some(fact) = facts.name(&secret_ref) {
             add_tags(&mut needed, fact, secret_ref, &always);
         }
     }
 
-    let direct = direct_facts(host);
+    let direct = direct_facts(target);
     let mut roles = Vec::new();
-    for role_use in &host.roles {
+    for role_use in &play.roles {
         let tags = role_tags(role_use);
         for (param, value) in &role_use.args {
             let mut refs = Vec::new();
@@ -93,35 +137,32 @@ fn playbook(model: &Model, facts: &Facts, host: &Host, out: &mut Outputs) {
             }
         }
         if let Some(role) = model.roles.iter().find(|r| r.name == role_use.role) {
-            origins.push(&role.origin);
+            if !origins.contains(&&role.origin) {
+                origins.push(&role.origin);
+            }
         }
         roles.push(role_entry(model, facts, role_use, &direct, tags));
     }
 
-    let mut pre_tasks = secret_tasks(model, host, &needed, &mut origins);
-    pre_tasks.extend(host.pre_tasks.iter().map(|t| task_entry(t, facts)));
-    let tasks: Vec<Yaml> = host.tasks.iter().map(|t| task_entry(t, facts)).collect();
-    let post_tasks: Vec<Yaml> = host
-        .post_tasks
-        .iter()
-        .map(|t| task_entry(t, facts))
-        .collect();
-    let handlers: Vec<Yaml> = host.handlers.iter().map(|t| task_entry(t, facts)).collect();
+    let mut pre_tasks = secret_tasks(model, play, &needed, &mut origins);
+    pre_tasks.extend(play.pre_tasks.iter().map(|t| task_entry(t, facts)));
+    let entries =
+        |tasks: &[Task]| -> Vec<Yaml> { tasks.iter().map(|t| task_entry(t, facts)).collect() };
 
-    let play = Map::new()
-        .with("name", format!("Configure {}", host.name))
-        .with("hosts", &host.name)
-        .with("become", host.become_root)
-        .with("gather_facts", host.gather_facts)
+    let entry = Map::new()
+        .with("name", format!("Configure {}", target.name))
+        .with("hosts", target.name)
+        .with("become", play.become_root)
+        .with("gather_facts", play.gather_facts)
         .with_nonempty("pre_tasks", pre_tasks)
         .with_nonempty("roles", roles)
-        .with_nonempty("tasks", tasks)
-        .with_nonempty("post_tasks", post_tasks)
-        .with_nonempty("handlers", handlers);
-    let text = document(&header_lines(&origins), &Yaml::Seq(vec![play.into()]));
+        .with_nonempty("tasks", entries(&play.tasks))
+        .with_nonempty("post_tasks", entries(&play.post_tasks))
+        .with_nonempty("handlers", entries(&play.handlers));
+    let text = document(&header_lines(&origins), &Yaml::Seq(vec![entry.into()]));
     put(
         out,
-        format!("{ROOT}/playbooks/{}.yml", host.name),
+        format!("{ROOT}/playbooks/{}.yml", target.name),
         text,
         &origins,
     );
@@ -130,12 +171,12 @@ fn playbook(model: &Model, facts: &Facts, host: &Host, out: &mut Outputs) {
 /// The role parameters whose argument is one secret field, as (role, parameter): the play reads
 /// that field straight into a fact named like the parameter, which the role then finds without
 /// an argument (the corpus's pattern, which lets a role also be run alone with `--tags`). A
-/// parameter name that two roles of the host use for different secrets keeps the project-wide
-/// fact and an explicit argument instead.
-fn direct_facts(host: &Host) -> BTreeSet<(&str, &str)> {
+/// parameter name that two roles of the play use for different secrets, or that a host of the
+/// play has as a variable, keeps the project-wide fact and an explicit argument instead.
+fn direct_facts<'m>(target: &Target<'m>) -> BTreeSet<(&'m str, &'m str)> {
     let mut seen: IndexMap<&str, Option<&SecretRef>> = IndexMap::new();
     let mut direct = BTreeSet::new();
-    for role_use in &host.roles {
+    for role_use in &target.play.roles {
         for (param, value) in &role_use.args {
             let secret = match value {
                 Data::Secret(r) => Some(r),
@@ -152,10 +193,11 @@ fn direct_facts(host: &Host) -> BTreeSet<(&str, &str)> {
             }
         }
     }
-    for role_use in &host.roles {
+    for role_use in &target.play.roles {
         for (param, value) in &role_use.args {
             if let (Data::Secret(r), Some(Some(same))) = (value, seen.get(param.as_str())) {
-                if r == *same && !host.vars.contains_key(param) {
+                let shadowed = target.hosts.iter().any(|h| h.vars.contains_key(param));
+                if r == *same && !shadowed {
                     direct.insert((role_use.role.as_str(), param.as_str()));
                 }
             }
@@ -167,7 +209,7 @@ fn direct_facts(host: &Host) -> BTreeSet<(&str, &str)> {
 /// The `pre_tasks` that read the needed secret fields on the controller and set their facts.
 fn secret_tasks<'m>(
     model: &'m Model,
-    host: &Host,
+    play: &Play,
     needed: &Needed,
     origins: &mut Vec<&'m Origin>,
 ) -> Vec<Yaml> {
@@ -198,7 +240,7 @@ fn secret_tasks<'m>(
                 Map::new().with("cmd", op_read_command(&url)),
             )
             .with("delegate_to", "localhost")
-            .with_opt("become", host.become_root.then_some(false))
+            .with_opt("become", play.become_root.then_some(false))
             .with("register", register.as_str())
             .with("changed_when", false)
             .with("no_log", true)

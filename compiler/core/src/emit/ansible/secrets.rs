@@ -43,18 +43,12 @@ impl Facts {
             }
         }
         for host in &model.hosts {
-            for task in host
-                .pre_tasks
-                .iter()
-                .chain(&host.tasks)
-                .chain(&host.post_tasks)
-                .chain(&host.handlers)
-            {
+            for task in host.play.all_tasks() {
                 for value in task.args.values().chain(task.keywords.values()) {
                     collect(value, &mut refs);
                 }
             }
-            for role_use in &host.roles {
+            for role_use in &host.play.roles {
                 for (name, value) in &role_use.args {
                     taken.insert(name.clone());
                     collect(value, &mut refs);
