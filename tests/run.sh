@@ -5,9 +5,11 @@
 #   2. cargo clippy -D warnings           lints, on every target
 #   3. cargo test --workspace             unit, fixture, CLI, explain, no-panic and validator tests
 #   4. no unreferenced insta snapshot     every .snap file was read by a test in step 3
+#   5. editors/test.sh                    the editor grammars, with their own tools
 #
-# The validator test (compiler/cli/tests/validators.rs) needs tests/validators/setup.sh to have run;
-# without it, it fails when CI is set and is skipped with a notice otherwise.
+# The validator test (compiler/cli/tests/validators.rs) needs tests/validators/setup.sh to have run,
+# and step 5 needs editors/setup.sh; without them, each fails when CI is set and is skipped with a
+# notice otherwise.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -28,7 +30,7 @@ trap 'rm -f "$REFS" "$LOG"' EXIT
 INSTA_UPDATE=no INSTA_FORCE_PASS=0 INSTA_SNAPSHOT_REFERENCES_FILE="$REFS" \
   cargo test --workspace --locked 2>&1 | tee "$LOG"
 # The totals over every test binary, so the last line says how many tests ran in all.
-TOTALS=$(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } } END { printf "%d passed, %d failed", p, f }' "$LOG")
+read -r PASSED FAILED < <(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } } END { printf "%d %d\n", p, f }' "$LOG")
 
 step "no unreferenced snapshots"
 REAL=$(mktemp "${TMPDIR:-/tmp}/bops-snapshot-real.XXXXXX")
@@ -53,5 +55,12 @@ if [ $unreferenced -ne 0 ]; then
 fi
 echo "every snapshot is referenced"
 
+step "editors/test.sh"
+ELOG=$(mktemp "${TMPDIR:-/tmp}/bops-editors-log.XXXXXX")
+trap 'rm -f "$REFS" "$REAL" "$LOG" "$ELOG"' EXIT
+bash editors/test.sh 2>&1 | tee "$ELOG"
+# Its checks count in the totals: its last line is `editors: N passed, N failed`.
+read -r EPASSED EFAILED < <(awk '/^editors: [0-9]+ passed, [0-9]+ failed$/ { p = $2; f = $4 } END { printf "%d %d\n", p, f }' "$ELOG")
+
 step "summary"
-echo "tests: $TOTALS"
+echo "tests: $((PASSED + EPASSED)) passed, $((FAILED + EFAILED)) failed"

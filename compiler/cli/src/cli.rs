@@ -38,12 +38,24 @@ pub struct GlobalOptions {
 pub enum Command {
     /// Compile a project and write the generated Pulumi, Ansible and Argo CD files.
     ///
-    /// Nothing is written when the project has an error. Each file is written to a temporary file
-    /// next to it and renamed into place, so a reader never sees half a file.
+    /// Nothing is written when the project has an error. Every file is staged in a temporary file
+    /// next to it and renamed into place only when all are staged, so an error leaves the tree as
+    /// it was. Files an earlier build generated and this one does not are removed; files bopsc did
+    /// not generate are never touched; a generated file edited by hand since is neither
+    /// overwritten nor removed without `--force`.
     Build(BuildArgs),
 
     /// Compile a project and print its diagnostics, writing nothing.
     Check(CheckArgs),
+
+    /// Summarise what a change to the sources does to each layer, for a reviewer.
+    ///
+    /// Compares the project now with the same project at a git revision (`--against`, default
+    /// `HEAD`) or with another project directory (`--against-tree`), and prints per layer what
+    /// was added, removed or changed: grants, tags, SSH rules and tests of the tailnet; hosts,
+    /// groups, roles applied, their arguments and tasks; apps, images, replicas and exposures.
+    /// This is what a reviewer reads before the diff of the generated files.
+    Diff(DiffArgs),
 
     /// Print the explanation of a diagnostic code, with an example and how to fix it.
     Explain(ExplainArgs),
@@ -100,9 +112,31 @@ pub struct BuildArgs {
     #[arg(long, short = 'o', value_name = "DIR")]
     pub out: Option<PathBuf>,
 
-    /// Write nothing; exit with 1 if the generated tree is not what a build would write (for CI).
+    /// Write nothing; exit with 1 if the generated tree is not what a build would write (for CI),
+    /// naming each file and printing the differences as a unified diff on stdout.
     #[arg(long)]
     pub check: bool,
+
+    /// Overwrite or remove generated files even when they were edited by hand since bopsc wrote
+    /// them, and overwrite files bopsc did not write that are where a generated file goes.
+    #[arg(long, conflicts_with = "check")]
+    pub force: bool,
+}
+
+/// Arguments of `bopsc diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The project directory: the one holding `bops.toml` and the `.bops` files.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// The git revision to compare with (a commit, branch or tag) [default: HEAD].
+    #[arg(long, value_name = "REV", conflicts_with = "against_tree")]
+    pub against: Option<String>,
+
+    /// Another project directory to compare with, the old side of the comparison.
+    #[arg(long, value_name = "DIR")]
+    pub against_tree: Option<PathBuf>,
 }
 
 /// Arguments of `bopsc check`.

@@ -2,10 +2,11 @@
 //!
 //! A thin shell around the pure `bops_core` library: it parses the command line ([`cli`]), reads
 //! a project from disk ([`read`]), compiles it, prints the diagnostics ([`report`]) and writes the
-//! generated tree atomically ([`write`]). `bopsc explain` prints the explanation of a code
-//! ([`explain`]); `bopsc reach` asks the tailnet policy one question ([`reach`]); `bopsc import
-//! role` prints the declaration of an existing Ansible role ([`import`]); a panic is reported as a
-//! bug in bopsc ([`panic`]).
+//! generated tree atomically ([`write`]), keeping the list of what it generated ([`list`]).
+//! `bopsc explain` prints the explanation of a code ([`explain`]); `bopsc reach` asks the tailnet policy one question ([`reach`]); `bopsc import
+//! role` prints the declaration of an existing Ansible role ([`import`]); `bopsc diff` summarises
+//! what a change to the sources does, against a git revision ([`git`]) or another tree
+//! ([`diff`]); a panic is reported as a bug in bopsc ([`panic`]).
 //!
 //! Exit codes: 0 when the project compiles (warnings allowed), 1 when it has errors, 2 for a usage
 //! or IO error, 101 for a crash. `bopsc reach` answers with 0 (allowed), 1 (denied), 2 (bad
@@ -13,9 +14,12 @@
 
 mod build;
 mod cli;
+mod diff;
 mod explain;
 mod failure;
+mod git;
 mod import;
+mod list;
 mod panic;
 mod reach;
 mod read;
@@ -53,6 +57,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Build(args) => build::build(args, style),
         Command::Check(args) => build::check(args, style),
+        Command::Diff(args) => diff::diff(args, style),
         Command::Explain(args) => explain::explain(args),
         Command::Reach(args) => reach::reach(args, style),
         Command::Import(command) => import::import(command),

@@ -119,6 +119,24 @@ pub fn read_assets(
     Ok(assets)
 }
 
+/// Reads the project files that apps name, keyed by their path relative to the project root. A
+/// file that does not exist, or a path that leaves the project, is left out: the compiler reports
+/// it with the place it was named.
+pub fn read_files(dir: &Path, paths: &[&str]) -> Result<BTreeMap<String, String>, Failure> {
+    let mut files = BTreeMap::new();
+    for path in paths {
+        let Some(rel) = safe_relative(path) else {
+            continue;
+        };
+        let full = dir.join(rel);
+        if !full.is_file() {
+            continue;
+        }
+        files.insert((*path).to_string(), read_text(&full)?);
+    }
+    Ok(files)
+}
+
 /// Visits the entries under `dir` in name order, skipping hidden ones. `visit(path, is_dir)`
 /// returns whether to descend into a directory. Symbolic links to files count as files; links to
 /// directories are not followed, so a link cycle cannot trap the walk.

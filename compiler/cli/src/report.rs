@@ -77,6 +77,14 @@ pub fn failure(message: &str, color: bool) {
     eprint_text(&format!("{}: {message}\n", paint("error", color)));
 }
 
+/// Prints text on stdout, as it is: the output a command exists for (a diff, a summary), which a
+/// pipe or a file may take; a closed stdout is not worth a crash.
+pub fn stdout(text: &str) {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes()).ok();
+    out.flush().ok();
+}
+
 /// `error` in bold red when colour is on.
 fn paint(word: &str, color: bool) -> String {
     if color {

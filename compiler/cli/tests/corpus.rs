@@ -428,17 +428,27 @@ fn without_the_admin_exactly_the_admin_only_assertions_fail() {
     };
     let corpus_policy = parse_hujson_file(&corpus.join("policy.hujson"));
 
-    // A copy of the example's sources in which the one admin is a plain member.
+    // A copy of the example's sources (and the project files they read, such as configuration
+    // files; not the generated tree) in which the one admin is a plain member.
     let tmp = TempDir::new("corpus-no-admin");
     let mut admins = 0;
-    for entry in must(fs::read_dir(example_dir()), "list examples/blumeops").flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name != "bops.toml" && !name.ends_with(".bops") {
-            continue;
+    let mut dirs = vec![(example_dir(), String::new())];
+    while let Some((dir, prefix)) = dirs.pop() {
+        for entry in must(fs::read_dir(&dir), "list examples/blumeops").flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let rel = format!("{prefix}{name}");
+            if entry.path().is_dir() {
+                if rel != "generated" {
+                    dirs.push((entry.path(), format!("{rel}/")));
+                }
+                continue;
+            }
+            let text = read(&entry.path());
+            if name.ends_with(".bops") {
+                admins += text.matches("admin = true").count();
+            }
+            tmp.write(&rel, &text.replace("admin = true", "admin = false"));
         }
-        let text = read(&entry.path());
-        admins += text.matches("admin = true").count();
-        tmp.write(&name, &text.replace("admin = true", "admin = false"));
     }
     assert_eq!(
         admins, 1,

@@ -20,6 +20,7 @@
 
 pub mod check;
 pub mod diagnostic;
+pub mod diff;
 pub mod emit;
 pub mod import;
 pub mod model;

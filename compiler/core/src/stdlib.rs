@@ -9,6 +9,7 @@ pub static FILES: &[(&str, &str)] = &[
     ("prelude", include_str!("../../../stdlib/prelude.bops")),
     ("k8s", include_str!("../../../stdlib/k8s.bops")),
     ("ansible", include_str!("../../../stdlib/ansible.bops")),
+    ("argocd", include_str!("../../../stdlib/argocd.bops")),
 ];
 
 /// The pseudo-path of a standard library module, as shown in diagnostics.

@@ -84,6 +84,7 @@ fn container(name: &str, image: Image) -> Container {
         liveness: None,
         readiness: None,
         startup: None,
+        ..Container::default()
     }
 }
 
@@ -94,6 +95,7 @@ fn probe(check: ProbeCheck) -> Probe {
         period: None,
         timeout: None,
         failure_threshold: None,
+        success_threshold: None,
     }
 }
 
@@ -115,6 +117,7 @@ fn app(name: &str, cluster: &str, doc: Option<&str>) -> App {
     App {
         origin: origin("apps.bops", &format!("app {name}"), doc),
         name: name.to_string(),
+        workload_name: name.to_string(),
         cluster: cluster.to_string(),
         namespace: name.to_string(),
         replicas: 1,
@@ -122,6 +125,7 @@ fn app(name: &str, cluster: &str, doc: Option<&str>) -> App {
         ports: Vec::new(),
         expose: None,
         labels: IndexMap::new(),
+        ..App::default()
     }
 }
 
@@ -163,6 +167,7 @@ fn miniflux() -> App {
         period: Some(10),
         timeout: Some(2),
         failure_threshold: Some(3),
+        success_threshold: None,
         ..probe(http("/healthcheck", "http"))
     });
     App {
@@ -177,6 +182,8 @@ fn miniflux() -> App {
                 ("gethomepage.dev/enabled", "true"),
                 ("gethomepage.dev/name", "Miniflux"),
             ]),
+            proxy_group: None,
+            proxy_class: None,
             span: Span::default(),
         }),
         labels: map(&[("tier", "web"), ("app", "ignored")]),
@@ -211,6 +218,7 @@ fn teslamate() -> App {
     main.startup = Some(Probe {
         period: Some(5),
         failure_threshold: Some(30),
+        success_threshold: None,
         ..probe(ProbeCheck::Exec {
             command: strings(&["sh", "-c", "test -f /opt/app/ready"]),
         })
@@ -232,6 +240,8 @@ fn teslamate() -> App {
             tags: vec![tag("teslamate")],
             funnel: true,
             annotations: IndexMap::new(),
+            proxy_group: None,
+            proxy_class: None,
             span: Span::default(),
         }),
         ..app("teslamate", "indri", None)
@@ -269,6 +279,8 @@ fn frigate() -> App {
             tags: Vec::new(),
             funnel: false,
             annotations: IndexMap::new(),
+            proxy_group: None,
+            proxy_class: None,
             span: Span::default(),
         }),
         ..app("frigate", "ringtail", None)
@@ -292,6 +304,8 @@ fn homelab() -> Model {
                 argocd_namespace: "argocd".to_string(),
                 secret_store: "onepassword-blumeops".to_string(),
                 proxy_group: Some("ingress".to_string()),
+                proxy_class: None,
+                destination_name: None,
             },
             Cluster {
                 origin: origin("clusters.bops", "cluster ringtail", None),
@@ -301,6 +315,8 @@ fn homelab() -> Model {
                 argocd_namespace: "argocd".to_string(),
                 secret_store: "onepassword".to_string(),
                 proxy_group: None,
+                proxy_class: None,
+                destination_name: None,
             },
         ],
         repos: vec![
@@ -552,8 +568,8 @@ fn applications_point_at_the_project_repo_and_the_apps_cluster() {
     );
     assert_eq!(spec["destination"]["namespace"], "nvr");
     assert_eq!(spec["syncPolicy"]["syncOptions"][0], "CreateNamespace=true");
-    assert_eq!(spec["syncPolicy"]["automated"]["prune"], true);
-    assert_eq!(spec["syncPolicy"]["automated"]["selfHeal"], true);
+    // Manual sync unless the app asks for automated sync, as Argo CD and the corpus default.
+    assert!(spec["syncPolicy"].get("automated").is_none());
 
     let root = parse(&out, "argocd/apps/apps.yaml");
     assert_eq!(root["metadata"]["name"], "apps");

@@ -115,6 +115,8 @@ fn b3010_every_later_claim_points_at_the_first() {
         tags: Vec::new(),
         funnel: false,
         annotations: IndexMap::new(),
+        proxy_group: None,
+        proxy_class: None,
         span: fx.src.span(file, "hostname = \"FEED\""),
     });
     fx.model.hosts.push(feed);

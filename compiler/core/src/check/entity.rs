@@ -229,7 +229,8 @@ impl<'a> Checker<'a> {
             }
             (Kind::App, "service") => {
                 let namespace = string_field(&entity.fields, "namespace").unwrap_or(name);
-                return text(format!("{name}.{namespace}.svc.cluster.local"));
+                let workload = string_field(&entity.fields, "workload_name").unwrap_or(name);
+                return text(format!("{workload}.{namespace}.svc.cluster.local"));
             }
             _ => {}
         }

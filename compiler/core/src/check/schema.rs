@@ -6,9 +6,15 @@ use std::rc::Rc;
 use super::types::{FieldDefault, FieldType, Type};
 use crate::diagnostic::codes::{self, Code};
 
+mod argocd;
 mod policy;
+mod workloads;
 
 use policy::{capabilities, network_selector, owner, policy_fields, protocol, test_selector};
+pub use workloads::{
+    container, container_security, env_source, exposure, file, mount, pod, pod_security, probe,
+    service, strategy, volume,
+};
 
 /// The kinds of declaration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -268,48 +274,6 @@ pub fn selector() -> Type {
     named("Selector", network_selector(true))
 }
 
-/// The environment of a container.
-fn env() -> Type {
-    Type::map(Type::Union(vec![
-        Type::String,
-        Type::Int,
-        Type::Bool,
-        Type::SecretKey,
-    ]))
-}
-
-fn resources() -> Type {
-    record(vec![
-        optional("requests", Type::map(Type::Quantity)),
-        optional("limits", Type::map(Type::Quantity)),
-    ])
-}
-
-fn probes() -> Type {
-    record(vec![
-        optional("liveness", probe()),
-        optional("readiness", probe()),
-        optional("startup", probe()),
-    ])
-}
-
-/// A container probe.
-pub fn probe() -> Type {
-    named(
-        "Probe",
-        record(vec![
-            optional("http_get", Type::String),
-            optional("tcp_socket", Type::Port),
-            optional("exec", strings()),
-            optional("port", Type::Port),
-            optional("initial_delay", Type::Duration),
-            optional("period", Type::Duration),
-            optional("timeout", Type::Duration),
-            optional("failure_threshold", Type::Int),
-        ]),
-    )
-}
-
 /// What a task runs: a module by its fully qualified name and its arguments. The functions of
 /// `std.ansible` build one per builtin module, with typed parameters; any other module is written
 /// as this record, `{ module = "community.general.homebrew", args = { name = "caddy" } }`.
@@ -389,45 +353,6 @@ fn task_fields(handler: bool) -> Vec<FieldType> {
         fields.push(defaulted("listen", strings(), FieldDefault::EmptyList));
     }
     fields
-}
-
-/// An app's tailnet exposure.
-pub fn exposure() -> Type {
-    named(
-        "Exposure",
-        record(vec![
-            defaulted("hostname", Type::String, FieldDefault::Name),
-            field("port", Type::Port),
-            defaulted(
-                "tags",
-                Type::list(Type::Ref(Kind::Tag)),
-                FieldDefault::EmptyList,
-            ),
-            defaulted("funnel", Type::Bool, FieldDefault::Bool(false)),
-            defaulted(
-                "annotations",
-                Type::map(Type::String),
-                FieldDefault::EmptyRecord,
-            ),
-        ]),
-    )
-}
-
-/// A sidecar container.
-pub fn container() -> Type {
-    named(
-        "Container",
-        record(vec![
-            field("name", Type::String),
-            field("image", Type::String),
-            defaulted("command", strings(), FieldDefault::EmptyList),
-            defaulted("args", strings(), FieldDefault::EmptyList),
-            defaulted("env", env(), FieldDefault::EmptyRecord),
-            defaulted("ports", Type::list(Type::Port), FieldDefault::EmptyList),
-            defaulted("resources", resources(), FieldDefault::EmptyRecord),
-            defaulted("probes", probes(), FieldDefault::EmptyRecord),
-        ]),
-    )
 }
 
 /// The fields of a declaration of this kind, as a record type with defaults.
@@ -561,25 +486,7 @@ pub fn schema(kind: Kind) -> Type {
         .chain(play_fields())
         .collect(),
         Kind::Role => vec![optional("source", Type::String)],
-        Kind::Cluster => vec![
-            optional("host", Type::Ref(Kind::Host)),
-            defaulted(
-                "server",
-                Type::String,
-                FieldDefault::Str("https://kubernetes.default.svc"),
-            ),
-            defaulted(
-                "argocd_namespace",
-                Type::String,
-                FieldDefault::Str("argocd"),
-            ),
-            defaulted(
-                "secret_store",
-                Type::String,
-                FieldDefault::Str("onepassword"),
-            ),
-            optional("proxy_group", Type::String),
-        ],
+        Kind::Cluster => workloads::cluster_fields(),
         Kind::Repo => vec![
             field("url", Type::String),
             defaulted("revision", Type::String, FieldDefault::Str("main")),
@@ -589,21 +496,15 @@ pub fn schema(kind: Kind) -> Type {
             field("item", Type::String),
             field("keys", strings()),
         ],
-        Kind::App => vec![
-            field("cluster", Type::Ref(Kind::Cluster)),
-            defaulted("namespace", Type::String, FieldDefault::Name),
-            defaulted("replicas", Type::Int, FieldDefault::Int(1)),
-            field("image", Type::String),
-            defaulted("command", strings(), FieldDefault::EmptyList),
-            defaulted("args", strings(), FieldDefault::EmptyList),
-            defaulted("ports", Type::map(Type::Port), FieldDefault::EmptyRecord),
-            defaulted("env", env(), FieldDefault::EmptyRecord),
-            defaulted("resources", resources(), FieldDefault::EmptyRecord),
-            defaulted("probes", probes(), FieldDefault::EmptyRecord),
-            defaulted("sidecars", Type::list(container()), FieldDefault::EmptyList),
-            optional("expose", exposure()),
-            defaulted("labels", Type::map(Type::String), FieldDefault::EmptyRecord),
-        ],
+        Kind::App => {
+            let mut fields = workloads::app_fields();
+            fields.push(defaulted(
+                "argocd",
+                argocd::app_settings(),
+                FieldDefault::EmptyRecord,
+            ));
+            fields
+        }
         Kind::AuthKey | Kind::Dns | Kind::Zone | Kind::Record => resource_fields(kind),
         Kind::Network
         | Kind::IpSet

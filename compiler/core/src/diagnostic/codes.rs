@@ -124,6 +124,21 @@ codes! {
     B3055 => "tag that nothing carries",
     B3056 => "role defaults disagree with the declaration",
     B3057 => "notified handler not found",
+    B3060 => "Service that selects none of the app's pods",
+    B3061 => "Service target port that no container serves",
+    B3062 => "Ingress backend that the app does not have",
+    B3063 => "Secret key that the app's Secret does not have",
+    B3064 => "ConfigMap key that the app's ConfigMap does not have",
+    B3065 => "claim that cannot bind to its volume",
+    B3066 => "service account that the app does not declare",
+    B3067 => "object outside its app's namespace",
+    B3068 => "cluster-local name of another cluster's Service",
+    B3069 => "mount of a volume the pod does not have",
+    B3070 => "Argo CD source that Argo CD cannot read",
+    B3071 => "Helm value file from an unknown source",
+    B3072 => "ignored difference that ignores nothing",
+    B3073 => "manifests directory that is not a directory name",
+    B3080 => "project file that the project does not have",
 }
 
 /// The registered code with this text, if any (case-insensitive).

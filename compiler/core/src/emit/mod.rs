@@ -20,12 +20,13 @@ use std::collections::BTreeMap;
 use crate::model::{Model, Origin};
 use crate::{OutputFile, Outputs};
 
-/// Runs every emitter; `assets` are project files the model refers to (role directories).
+/// Runs every emitter; `assets` are project files the model refers to (role directories, the
+/// files of apps' ConfigMaps and manifests).
 pub fn emit(model: &Model, assets: &BTreeMap<String, String>) -> Outputs {
     let mut out = Outputs::new();
     pulumi::emit(model, &mut out);
     ansible::emit(model, assets, &mut out);
-    k8s::emit(model, &mut out);
+    k8s::emit_with_assets(model, assets, &mut out);
     out
 }
 

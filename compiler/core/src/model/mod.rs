@@ -128,11 +128,13 @@ pub struct SecretRef {
     pub key: String,
 }
 
+mod argocd;
 mod hosts;
 mod spans;
 mod tailnet;
 mod workloads;
 
+pub use argocd::*;
 pub use hosts::*;
 pub use spans::*;
 pub use tailnet::*;

@@ -6,6 +6,12 @@ use crate::source::Span;
 
 use super::{Origin, SecretRef, Selector};
 
+mod objects;
+mod pod;
+
+pub use objects::*;
+pub use pod::*;
+
 /// A Kubernetes cluster managed by Argo CD.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Cluster {
@@ -23,6 +29,11 @@ pub struct Cluster {
     pub secret_store: String,
     /// The Tailscale operator's ingress proxy group, if any.
     pub proxy_group: Option<String>,
+    /// The Tailscale ProxyClass its Ingresses use by default, if any.
+    pub proxy_class: Option<String>,
+    /// The name Argo CD knows the cluster by; when set, Applications name their destination by
+    /// it rather than by `server`.
+    pub destination_name: Option<String>,
 }
 
 /// A Git repository.
@@ -60,27 +71,104 @@ impl Secret {
     }
 }
 
-/// A workload deployed by Argo CD.
-#[derive(Clone, Debug, PartialEq)]
+/// A workload deployed by Argo CD: its main workload (a Deployment, StatefulSet or DaemonSet),
+/// the Service and Ingress in front of it, and every other object of its namespace.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct App {
     /// Where it was declared.
     pub origin: Origin,
-    /// The app's name (Application, Deployment and Service name, `app` label).
+    /// The app's name (its Argo CD Application and manifests directory).
     pub name: String,
+    /// The name of its workload, Service and `app` label (the app's name unless set).
+    pub workload_name: String,
     /// The cluster it runs on.
     pub cluster: String,
     /// Its namespace.
     pub namespace: String,
-    /// Replicas.
+    /// What kind of workload runs the pod.
+    pub kind: WorkloadKind,
+    /// Replicas (not written for a DaemonSet).
     pub replicas: u32,
-    /// Containers; the first is the main one.
+    /// Containers; the first is the main one, the others its sidecars.
     pub containers: Vec<Container>,
+    /// Init containers, run in order before the others.
+    pub init_containers: Vec<Container>,
+    /// The pod's volumes, settings and template metadata.
+    pub pod: Pod,
     /// Named ports of the app, served by its Service.
     pub ports: Vec<AppPort>,
     /// The tailnet exposure, a Tailscale Ingress.
     pub expose: Option<Exposure>,
     /// Extra pod labels (the `app` label is always set).
     pub labels: IndexMap<String, String>,
+    /// Annotations of the workload object itself.
+    pub annotations: IndexMap<String, String>,
+    /// How the workload replaces its pods, when set.
+    pub strategy: Option<Strategy>,
+    /// The app's Service.
+    pub service: ServiceSpec,
+    /// Everything else the app's directory holds.
+    pub objects: Objects,
+    /// How Argo CD deploys it.
+    pub argocd: super::ArgoApp,
+}
+
+impl App {
+    /// The Kubernetes Secret and key an environment variable reading a secret key uses: an
+    /// explicit ExternalSecret of the app that maps the key, else the implicit one named after
+    /// the secret.
+    pub fn secret_target(&self, secrets: &[Secret], secret_ref: &SecretRef) -> (String, String) {
+        for external in &self.objects.external_secrets {
+            if let Some((key, _)) = external.data.iter().find(|(_, r)| r == secret_ref) {
+                return (external.target.clone(), key.clone());
+            }
+        }
+        let name = match secrets.iter().find(|s| s.name == secret_ref.secret) {
+            Some(secret) => secret.k8s_name(),
+            None => secret_ref.secret.replace('_', "-"),
+        };
+        (name, secret_ref.key.clone())
+    }
+
+    /// The project files the app names: its ConfigMaps' files and included manifests, by path
+    /// relative to the project root.
+    pub fn project_files(&self) -> impl Iterator<Item = &str> {
+        let maps = self
+            .objects
+            .config_maps
+            .iter()
+            .flat_map(|m| m.files.values().map(String::as_str));
+        let manifests = self.objects.manifests.iter().filter_map(|m| match m {
+            RawManifest::File { path, .. } => Some(path.as_str()),
+            RawManifest::Inline { .. } => None,
+        });
+        maps.chain(manifests)
+    }
+
+    /// Every container of the app's pods: the workload's init containers and containers, then
+    /// those of its jobs.
+    pub fn all_containers(&self) -> impl Iterator<Item = &Container> {
+        self.init_containers.iter().chain(&self.containers).chain(
+            self.objects.jobs.iter().flat_map(|job| {
+                job.pod_template
+                    .init_containers
+                    .iter()
+                    .chain(&job.pod_template.containers)
+            }),
+        )
+    }
+}
+
+/// The kinds of an app's main workload.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WorkloadKind {
+    /// A Deployment (the default).
+    #[default]
+    Deployment,
+    /// A StatefulSet, whose volume claims are templates.
+    StatefulSet,
+    /// A DaemonSet: one pod per node.
+    DaemonSet,
 }
 
 /// A named port.
@@ -95,7 +183,7 @@ pub struct AppPort {
 }
 
 /// A container image split for kustomize's `images` (`name`, `newTag`).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Image {
     /// Registry and repository, `registry.example/team/app`.
     pub name: String,
@@ -104,7 +192,7 @@ pub struct Image {
 }
 
 /// A container.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Container {
     /// Its name.
     pub name: String,
@@ -128,6 +216,13 @@ pub struct Container {
     pub readiness: Option<Probe>,
     /// `startupProbe`.
     pub startup: Option<Probe>,
+    /// `envFrom`.
+    pub env_from: Vec<EnvFrom>,
+    /// `volumeMounts`.
+    pub mounts: Vec<Mount>,
+    /// The rest of the container's settings (`security`, `working_dir`, `image_pull_policy`,
+    /// `restart_policy`, ...), snake_case keys as written.
+    pub settings: Settings,
 }
 
 /// An environment variable.
@@ -146,6 +241,70 @@ pub enum EnvValue {
     Literal(String),
     /// A key of a secret, through the Kubernetes Secret its ExternalSecret creates.
     Secret(SecretRef),
+    /// A key of a Kubernetes Secret managed outside the project (`secret_key_ref(name, key)`).
+    SecretKeyRef {
+        /// The Secret's name.
+        name: String,
+        /// The key.
+        key: String,
+        /// Whether the pod starts without it.
+        optional: Option<bool>,
+    },
+    /// A key of a ConfigMap (`config_map_key(name, key)`).
+    ConfigMapKey {
+        /// The ConfigMap's name.
+        name: String,
+        /// The key.
+        key: String,
+        /// Whether the pod starts without it.
+        optional: Option<bool>,
+    },
+    /// A field of the pod (`field_ref("status.podIP")`).
+    FieldRef(String),
+    /// A resource of a container (`resource_field_ref("limits.memory")`).
+    ResourceFieldRef {
+        /// `limits.memory`, `requests.cpu`.
+        resource: String,
+        /// The container, when not this one.
+        container: Option<String>,
+        /// The unit the value is divided by.
+        divisor: Option<String>,
+    },
+}
+
+/// An `envFrom` entry: every key of a ConfigMap or Secret as variables.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnvFrom {
+    /// Where the keys come from.
+    pub source: EnvFromSource,
+    /// A prefix for every variable's name.
+    pub prefix: Option<String>,
+    /// Whether the pod starts without it.
+    pub optional: Option<bool>,
+}
+
+/// The object an `envFrom` entry reads.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EnvFromSource {
+    /// A ConfigMap by name.
+    ConfigMap(String),
+    /// A Secret by name.
+    Secret(String),
+}
+
+/// A volume mount of a container.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mount {
+    /// The pod volume (or StatefulSet claim template) it mounts.
+    pub volume: String,
+    /// Where in the container.
+    pub path: String,
+    /// A file or directory inside the volume.
+    pub sub_path: Option<String>,
+    /// Whether it is mounted read-only.
+    pub read_only: bool,
+    /// Where it was written.
+    pub span: Span,
 }
 
 /// A probe.
@@ -161,6 +320,8 @@ pub struct Probe {
     pub timeout: Option<u64>,
     /// `failureThreshold`.
     pub failure_threshold: Option<u32>,
+    /// `successThreshold`.
+    pub success_threshold: Option<u32>,
 }
 
 /// The kinds of probe check.
@@ -198,6 +359,12 @@ pub struct Exposure {
     pub funnel: bool,
     /// Extra annotations on the Ingress.
     pub annotations: IndexMap<String, String>,
+    /// The Tailscale ProxyGroup serving it (`tailscale.com/proxy-group`); the cluster's by
+    /// default.
+    pub proxy_group: Option<String>,
+    /// The Tailscale ProxyClass of its proxy (`tailscale.com/proxy-class`); the cluster's by
+    /// default.
+    pub proxy_class: Option<String>,
     /// Where the exposure was written.
     pub span: Span,
 }

@@ -37,6 +37,18 @@ pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         });
     }
     for a in &model.apps {
+        // A Tailscale LoadBalancer Service is a device of its own on the tailnet.
+        if let (Some(hostname), true) = (
+            &a.service.hostname,
+            a.service.enabled && !a.ports.is_empty(),
+        ) {
+            claims.push(Claim {
+                hostname,
+                span: a.origin.span,
+                what: format!("{} (its Tailscale Service)", a.origin.decl),
+                order: (&a.origin.file, a.origin.span.start),
+            });
+        }
         let Some(e) = &a.expose else {
             continue;
         };

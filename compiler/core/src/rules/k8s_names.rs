@@ -17,6 +17,12 @@
 //! - the Argo CD namespace and the secret store of a cluster that runs apps are a DNS-1123
 //!   label and subdomain.
 //!
+//! - the names of the workload, its containers and volumes and of the app's other objects
+//!   (claims, volumes, ConfigMaps, ExternalSecrets and their Secrets, service accounts, roles,
+//!   bindings, jobs, runtime classes) are DNS-1123 labels or subdomains as Kubernetes requires,
+//!   the keys of an explicit ExternalSecret valid Secret keys, and the keys of the other labels and
+//!   annotations qualified names.
+//!
 //! A name the project only defaults (a namespace that is the app's name) is not reported again
 //! when the name it comes from already is. Secrets no app reads are not checked: they never reach
 //! Kubernetes.
@@ -103,6 +109,148 @@ fn check_app(model: &Model, app: &App, out: &mut Vec<Diagnostic>) {
         }
     }
     check_metadata(model, app, out);
+    check_objects(app, out);
+}
+
+/// The names of the app's workload, containers, volumes and other objects, and the keys of its
+/// other labels and annotations.
+fn check_objects(app: &App, out: &mut Vec<Diagnostic>) {
+    let at = |span: Span| {
+        if span.file == app.origin.span.file && span != Span::default() {
+            span
+        } else {
+            app.origin.span
+        }
+    };
+    let mut label = |what: &str, name: &str, span: Span| {
+        if let Err(why) = valid::dns_label(name) {
+            out.push(
+                invalid(format!("{what} `{name}` of app `{}` is not a valid Kubernetes name", app.name), at(span), &why)
+                    .with_note("this name must be a DNS-1123 label: lowercase letters, digits and `-`, at most 63 characters")
+                    .with_help(rename_help("it", name, valid::dns_label_like(name))),
+            );
+        }
+    };
+    if app.workload_name != app.name {
+        label("workload name", &app.workload_name, app.origin.span);
+    }
+    if let Some(main) = app.containers.first() {
+        if main.name != app.workload_name {
+            label("container name", &main.name, app.origin.span);
+        }
+    }
+    for container in &app.init_containers {
+        label("init container", &container.name, app.origin.span);
+    }
+    for volume in &app.pod.volumes {
+        label("volume", &volume.name, volume.span);
+    }
+    for job in &app.objects.jobs {
+        label(
+            if job.cron.is_some() { "CronJob" } else { "Job" },
+            &job.name,
+            job.span,
+        );
+        for container in job
+            .pod_template
+            .init_containers
+            .iter()
+            .chain(&job.pod_template.containers)
+        {
+            label("container", &container.name, job.span);
+        }
+        for volume in &job.pod_template.pod.volumes {
+            label("volume", &volume.name, volume.span);
+        }
+    }
+    let objects = &app.objects;
+    let names = objects
+        .volume_claims
+        .iter()
+        .map(|o| ("claim", o.name.as_str(), o.span))
+        .chain(
+            objects
+                .persistent_volumes
+                .iter()
+                .map(|o| ("PersistentVolume", o.name.as_str(), o.span)),
+        )
+        .chain(
+            objects
+                .config_maps
+                .iter()
+                .map(|o| ("ConfigMap", o.name.as_str(), o.span)),
+        )
+        .chain(
+            objects
+                .external_secrets
+                .iter()
+                .map(|o| ("ExternalSecret", o.name.as_str(), o.span)),
+        )
+        .chain(
+            objects
+                .external_secrets
+                .iter()
+                .map(|o| ("Secret", o.target.as_str(), o.span)),
+        )
+        .chain(
+            objects
+                .service_accounts
+                .iter()
+                .map(|o| ("service account", o.name.as_str(), o.span)),
+        )
+        .chain(
+            objects
+                .roles
+                .iter()
+                .map(|o| ("role", o.name.as_str(), o.span)),
+        )
+        .chain(
+            objects
+                .role_bindings
+                .iter()
+                .map(|o| ("role binding", o.name.as_str(), o.span)),
+        )
+        .chain(
+            objects
+                .runtime_classes
+                .iter()
+                .map(|o| ("RuntimeClass", o.name.as_str(), o.span)),
+        );
+    for (what, name, span) in names {
+        if let Err(why) = valid::dns_subdomain(name) {
+            out.push(
+                invalid(format!("{what} name `{name}` of app `{}` is not a valid Kubernetes name", app.name), at(span), &why)
+                    .with_note("an object's name must be a DNS-1123 subdomain: lowercase letters, digits, `-` and `.`, at most 253 characters")
+                    .with_help(rename_help("it", name, valid::dns_label_like(name))),
+            );
+        }
+    }
+    for external in &objects.external_secrets {
+        for (key, _) in &external.data {
+            if let Err(why) = valid::secret_key(key) {
+                out.push(
+                    invalid(format!("key `{key}` of ExternalSecret `{}` of app `{}` cannot be a key of a Kubernetes Secret", external.name, app.name), at(external.span), &why)
+                        .with_help("use letters, digits, `-`, `_` and `.`: `db-password`"),
+                );
+            }
+        }
+    }
+    let keys = app
+        .annotations
+        .keys()
+        .chain(app.pod.labels.keys())
+        .chain(app.pod.annotations.keys())
+        .chain(app.service.annotations.keys())
+        .chain(app.service.labels.keys());
+    for key in keys {
+        if let Err(why) = valid::qualified_name(key) {
+            out.push(
+                invalid(format!("label or annotation key `{key}` of app `{}` is not a valid Kubernetes key", app.name), app.origin.span, &why)
+                    .with_note("a label or annotation key is an optional DNS prefix and `/` and a name of at most 63 letters, digits, `-`, `_` and `.`")
+                    .with_help("use a key like `example.com/owner`"),
+            );
+        }
+    }
 }
 
 /// Whether a sidecar has no name because its `name` failed to check (the checker reported it);
@@ -228,7 +376,8 @@ fn check_secrets(model: &Model, out: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Where apps read a secret: the app, the environment variable's span and the key, in order.
+/// Where apps read a secret through its implicit ExternalSecret: the app, the environment
+/// variable's span and the key, in order.
 fn uses_of<'m>(model: &'m Model, secret: &str) -> Vec<(&'m str, Span, &'m str)> {
     let mut uses = Vec::new();
     for app in &model.apps {
@@ -238,6 +387,15 @@ fn uses_of<'m>(model: &'m Model, secret: &str) -> Vec<(&'m str, Span, &'m str)> 
                     continue;
                 };
                 if secret_ref.secret != secret {
+                    continue;
+                }
+                // An explicit ExternalSecret of the app maps the key under a name of its own.
+                let explicit = app
+                    .objects
+                    .external_secrets
+                    .iter()
+                    .any(|e| e.data.iter().any(|(_, r)| r == secret_ref));
+                if explicit {
                     continue;
                 }
                 let span = model

@@ -15,6 +15,8 @@
 //! - [`reserved_names`] (B3018): an app, host or host group named like something the generated
 //!   files already use.
 //! - [`collisions`] (B3019): two declarations that the generated files would give one name.
+//! - [`argocd_apps`] (B3016, B3018, B3019): an Application name that is invalid, reserved or
+//!   shared, and two apps whose manifests would be written to one directory.
 //! - [`app_ports`] (B3020): one port number under two names in an app.
 //! - [`ansible_names`] (B3021): a host group, role or variable name that Ansible rejects.
 //! - [`group_cycles`] (B3022): host groups nested in themselves.
@@ -24,6 +26,10 @@
 //! - [`probe_ports`] (B3026): a probe on a port that its container does not serve.
 //! - [`resource_limits`] (B3027): a container's resource request above its limit.
 //! - [`handlers`] (B3057): a task notifies a handler the play does not have.
+//! - [`app_objects`] (B3060 to B3067, B3069): references between the objects of one app: Service
+//!   selectors and target ports, Ingress backends, Secret and ConfigMap keys, claims bound to
+//!   volumes, service accounts, namespaces and mounted volumes.
+//! - [`cross_cluster`] (B3068): an app naming another cluster's Service by its cluster-local name.
 //!
 //! [`check_policy`] runs the rules about what the whole policy allows, only on a model that
 //! checked without errors:
@@ -35,15 +41,20 @@
 //! - [`redundant_grants`] (B3054, warning): a grant another grant makes redundant.
 //! - [`uncarried_tags`] (B3055, warning): a tag that rules name and nothing carries.
 //!
-//! [`check_role_files`] runs the rules that read the files a project keeps for its roles:
+//! [`check_role_files`] runs the rules that read the files a project keeps for its roles and apps:
 //!
 //! - [`role_defaults`] (B3056): a kept role's defaults file that disagrees with its declaration.
+//! - [`app_files`] (B3080): a file an app names that the project does not have.
 //!
 //! [`valid`] holds the targets' syntax rules for names that several of these share.
 
 pub mod ansible_names;
+pub mod app_files;
+pub mod app_objects;
 pub mod app_ports;
+pub mod argocd_apps;
 pub mod collisions;
+pub mod cross_cluster;
 pub mod empty_values;
 pub mod env_names;
 pub mod grant_ports;
@@ -97,6 +108,7 @@ pub fn check(model: &Model) -> Vec<Diagnostic> {
     tailnet_names::check(model, &mut out);
     reserved_names::check(model, &mut out);
     collisions::check(model, &mut out);
+    argocd_apps::check(model, &mut out);
     app_ports::check(model, &mut out);
     ansible_names::check(model, &mut out);
     group_cycles::check(model, &mut out);
@@ -106,6 +118,8 @@ pub fn check(model: &Model) -> Vec<Diagnostic> {
     probe_ports::check(model, &mut out);
     resource_limits::check(model, &mut out);
     handlers::check(model, &mut out);
+    app_objects::check(model, &mut out);
+    cross_cluster::check(model, &mut out);
     out
 }
 
@@ -114,5 +128,6 @@ pub fn check(model: &Model) -> Vec<Diagnostic> {
 pub fn check_role_files(model: &Model, assets: &BTreeMap<String, String>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     role_defaults::check(model, assets, &mut out);
+    app_files::check(model, assets, &mut out);
     out
 }

@@ -5,7 +5,8 @@
 //! the app that no sidecar lists, and a sidecar the ports it lists; a probe of one container on a
 //! port another container serves cannot be resolved, so the probe fails and Kubernetes restarts
 //! the container forever. Each such probe is an error, pointing at the probe and at the container
-//! that serves the port.
+//! that serves the port. Init containers and the containers of an app's jobs serve only the
+//! ports they list, and are checked the same way.
 
 use crate::diagnostic::{codes, Diagnostic};
 use crate::model::{App, Model, Probe, ProbeCheck};
@@ -27,6 +28,44 @@ pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
                     continue;
                 }
                 out.push(diagnostic(model, app, index, which, port));
+            }
+        }
+        // Init containers (native sidecars may be probed) and the containers of jobs serve only
+        // the ports they list.
+        let others = app
+            .init_containers
+            .iter()
+            .chain(app.objects.jobs.iter().flat_map(|job| {
+                job.pod_template
+                    .init_containers
+                    .iter()
+                    .chain(&job.pod_template.containers)
+            }));
+        for container in others {
+            let probes = [
+                ("liveness", &container.liveness),
+                ("readiness", &container.readiness),
+                ("startup", &container.startup),
+            ];
+            for (which, probe) in probes {
+                let Some(port) = probe.as_ref().and_then(probe_port) else {
+                    continue;
+                };
+                if container.ports.iter().any(|p| p == port) {
+                    continue;
+                }
+                out.push(
+                    Diagnostic::error(
+                        codes::B3026,
+                        format!(
+                            "the {which} probe of container `{}` of app `{}` checks port `{port}`, which that container does not serve",
+                            container.name, app.name
+                        ),
+                        app.origin.span,
+                    )
+                    .with_label(format!("`{port}` is not a port of container `{}`", container.name))
+                    .with_help("list the port in the container's `ports`, or probe one it serves"),
+                );
             }
         }
     }

@@ -582,6 +582,7 @@ pub fn fixture() -> Fixture {
     let app = |name: &str, doc: Option<&str>, port_no: u16, hostname: &str, tg: &str| App {
         origin: s.origin(a, "app", name, doc),
         name: name.to_string(),
+        workload_name: name.to_string(),
         cluster: "main".to_string(),
         namespace: name.to_string(),
         replicas: 1,
@@ -600,6 +601,7 @@ pub fn fixture() -> Fixture {
             liveness: None,
             readiness: None,
             startup: None,
+            ..Container::default()
         }],
         ports: vec![AppPort {
             name: "http".to_string(),
@@ -612,9 +614,12 @@ pub fn fixture() -> Fixture {
             tags: vec![s.sel(a, &format!("tag.{tg}"), tag(tg))],
             funnel: false,
             annotations: IndexMap::new(),
+            proxy_group: None,
+            proxy_class: None,
             span: s.span(a, &format!("hostname = \"{hostname}\"")),
         }),
         labels: IndexMap::new(),
+        ..App::default()
     };
     let apps = vec![
         app("miniflux", Some("RSS reader."), 8080, "feed", "feed"),

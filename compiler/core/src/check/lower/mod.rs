@@ -8,6 +8,7 @@
 //! here: exactly one tailnet when there is a policy (`B3013`), and a repository for Argo CD when
 //! there are apps (`B3014`).
 
+pub mod argocd;
 pub mod data;
 pub mod hosts;
 pub mod resources;

@@ -4,17 +4,16 @@
 //! probe, an exposure or a sidecar names must be one of the app's `ports` (`B3012`, pointing at
 //! the number and at the app's `ports`), and is stored in the model by its name.
 
-use indexmap::IndexMap;
-
 use super::data;
 use crate::check::schema::Kind;
 use crate::check::value::{Record, Value, V};
 use crate::check::Checker;
 use crate::diagnostic::{codes, Diagnostic};
-use crate::model::{
-    App, AppPort, Cluster, Container, EnvValue, EnvVar, Exposure, Image, Origin, Probe, ProbeCheck,
-    Repo, Secret, SecretRef,
-};
+use crate::model::{App, AppPort, Cluster, Exposure, Image, Origin, Repo, Secret, WorkloadKind};
+
+mod containers;
+mod objects;
+mod pods;
 use crate::source::Span;
 
 /// A `cluster`.
@@ -25,6 +24,8 @@ pub fn cluster(fields: &Record, origin: Origin, name: String) -> Cluster {
         argocd_namespace: data::string(fields, "argocd_namespace").unwrap_or_default(),
         secret_store: data::string(fields, "secret_store").unwrap_or_default(),
         proxy_group: data::string(fields, "proxy_group"),
+        proxy_class: data::string(fields, "proxy_class"),
+        destination_name: data::string(fields, "destination_name"),
         origin,
         name,
     }
@@ -52,7 +53,7 @@ pub fn secret(fields: &Record, origin: Origin, name: String) -> Secret {
 }
 
 /// The app being lowered: its name, ports and where they are declared.
-struct AppPorts<'p> {
+pub(super) struct AppPorts<'p> {
     name: &'p str,
     ports: Vec<AppPort>,
     /// The `ports` field's value, or the app's name when it has none.
@@ -89,6 +90,7 @@ impl Checker<'_> {
             declared_at: ports_value.map_or(origin.span, |v| v.span),
             has_field: ports_value.is_some_and(|v| v.span != origin.span),
         };
+        let workload_name = data::string(fields, "workload_name").unwrap_or_else(|| name.clone());
         let mut containers = Vec::new();
         let mut sidecar_ports: Vec<String> = Vec::new();
         for sidecar in data::list(fields, "sidecars") {
@@ -96,15 +98,13 @@ impl Checker<'_> {
                 continue;
             };
             let name = data::string(sidecar, "name").unwrap_or_default();
-            let mut container = self.container(sidecar, name, &app)?;
-            container.ports = data::list(sidecar, "ports")
-                .iter()
-                .filter_map(|p| self.port_name(p, &app))
-                .collect();
+            let container = self.container(sidecar, name, &app)?;
             sidecar_ports.extend(container.ports.iter().cloned());
             containers.push(container);
         }
-        let mut main = self.container(fields, name.clone(), &app)?;
+        let main_name =
+            data::string(fields, "container_name").unwrap_or_else(|| workload_name.clone());
+        let mut main = self.container(fields, main_name, &app)?;
         main.ports = app
             .ports
             .iter()
@@ -112,6 +112,7 @@ impl Checker<'_> {
             .map(|p| p.name.clone())
             .collect();
         containers.insert(0, main);
+        let init_containers = self.containers(fields, "init_containers", &app)?;
         let expose = match data::get(fields, "expose") {
             Some(value) => match &value.kind {
                 V::Record(r) => Some(self.exposure(r, value.span, &app)?),
@@ -119,13 +120,32 @@ impl Checker<'_> {
             },
             None => None,
         };
+        let kind = match data::string(fields, "kind").as_deref() {
+            Some("statefulset") => WorkloadKind::StatefulSet,
+            Some("daemonset") => WorkloadKind::DaemonSet,
+            _ => WorkloadKind::Deployment,
+        };
+        let pod = self.pod(fields);
+        let strategy = data::get(fields, "strategy").and_then(|v| self.strategy(v));
+        let service = self.service(fields, origin.span);
+        let namespace = data::string(fields, "namespace").unwrap_or_else(|| name.clone());
+        let objects = self.objects(fields, &app, &namespace);
         Some(App {
-            namespace: data::string(fields, "namespace").unwrap_or_else(|| name.clone()),
+            namespace,
+            workload_name,
+            kind,
             replicas,
             containers,
+            init_containers,
+            pod,
             ports: app.ports,
             expose,
             labels: data::string_map(fields, "labels"),
+            annotations: data::string_map(fields, "annotations"),
+            strategy,
+            service,
+            objects,
+            argocd: self.lower_argocd(fields),
             cluster,
             origin,
             name,
@@ -133,7 +153,7 @@ impl Checker<'_> {
     }
 
     /// A non-negative count (`replicas`), `B2005` when negative.
-    fn count(&mut self, value: &Value, what: &str) -> Option<u32> {
+    pub(super) fn count(&mut self, value: &Value, what: &str) -> Option<u32> {
         let V::Int(n) = value.kind else {
             return None;
         };
@@ -155,66 +175,14 @@ impl Checker<'_> {
         None
     }
 
-    /// A container from the fields the app and a sidecar share.
-    fn container(
-        &mut self,
-        fields: &Record,
-        name: String,
-        app: &AppPorts<'_>,
-    ) -> Option<Container> {
-        let image_value = data::get(fields, "image")?;
-        let image = self.image(image_value)?;
-        let mut env = Vec::new();
-        if let Some(entries) = data::map(fields, "env") {
-            for (key, field) in entries {
-                let value = match &field.value.kind {
-                    V::Str(s) => EnvValue::Literal(s.clone()),
-                    V::Int(n) => EnvValue::Literal(n.to_string()),
-                    V::Bool(b) => EnvValue::Literal(b.to_string()),
-                    V::SecretKey { secret, key } => EnvValue::Secret(SecretRef {
-                        secret: secret.clone(),
-                        key: key.clone(),
-                    }),
-                    _ => continue,
-                };
-                env.push(EnvVar {
-                    name: key.clone(),
-                    value,
-                });
-            }
-        }
-        let (requests, limits) = match data::map(fields, "resources") {
-            Some(r) => (
-                data::string_map(r, "requests"),
-                data::string_map(r, "limits"),
-            ),
-            None => (IndexMap::new(), IndexMap::new()),
-        };
-        let probes = data::map(fields, "probes");
-        let mut probe = |which: &str| -> Option<Probe> {
-            let value = probes.and_then(|p| data::get(p, which))?;
-            self.probe(value, app)
-        };
-        let liveness = probe("liveness");
-        let readiness = probe("readiness");
-        let startup = probe("startup");
-        Some(Container {
-            name,
-            image,
-            command: data::strings(fields, "command"),
-            args: data::strings(fields, "args"),
-            env,
-            ports: Vec::new(),
-            requests,
-            limits,
-            liveness,
-            readiness,
-            startup,
-        })
+    /// A count field of a record, if given.
+    pub(super) fn count_field(&mut self, fields: &Record, name: &str) -> Option<u32> {
+        let value = data::get(fields, name)?;
+        self.count(value, name)
     }
 
     /// A container image, `registry/repository[:tag]`; `B2006` when malformed.
-    fn image(&mut self, value: &Value) -> Option<Image> {
+    pub(super) fn image(&mut self, value: &Value) -> Option<Image> {
         let V::Str(text) = &value.kind else {
             return None;
         };
@@ -232,7 +200,7 @@ impl Checker<'_> {
     }
 
     /// The name of the app port a number refers to; `B3012` when the app does not declare it.
-    fn port_name(&mut self, value: &Value, app: &AppPorts<'_>) -> Option<String> {
+    pub(super) fn port_name(&mut self, value: &Value, app: &AppPorts<'_>) -> Option<String> {
         let V::Int(n) = value.kind else {
             return None;
         };
@@ -274,87 +242,6 @@ impl Checker<'_> {
         None
     }
 
-    /// A probe; exactly one of `http_get`, `tcp_socket` and `exec`.
-    fn probe(&mut self, value: &Value, app: &AppPorts<'_>) -> Option<Probe> {
-        let V::Record(fields) = &value.kind else {
-            return None;
-        };
-        let given: Vec<&str> = ["http_get", "tcp_socket", "exec"]
-            .into_iter()
-            .filter(|k| fields.contains_key(*k))
-            .collect();
-        if given.len() != 1 {
-            self.report(
-                Diagnostic::error(
-                    codes::B2006,
-                    "a probe needs exactly one of `http_get`, `tcp_socket` and `exec`",
-                    value.span,
-                )
-                .with_label(if given.is_empty() {
-                    "none is given".to_string()
-                } else {
-                    format!("{} are given", given.join(" and "))
-                })
-                .with_help("use `http_probe(path, port)` or `tcp_probe(port)` from the prelude"),
-            );
-            return None;
-        }
-        let check = if let Some(path) = data::string(fields, "http_get") {
-            let port = match data::get(fields, "port") {
-                Some(port) => self.port_name(port, app)?,
-                None => match app.ports.as_slice() {
-                    [only] => only.name.clone(),
-                    _ => {
-                        self.report(
-                            Diagnostic::error(
-                                codes::B2003,
-                                "missing field `port` of an HTTP probe",
-                                value.span,
-                            )
-                            .with_label("which port should the probe use?")
-                            .with_help("add `port = ...`; it may only be left out when the app has exactly one port"),
-                        );
-                        return None;
-                    }
-                },
-            };
-            ProbeCheck::Http { path, port }
-        } else if let Some(port) = data::get(fields, "tcp_socket") {
-            ProbeCheck::Tcp {
-                port: self.port_name(port, app)?,
-            }
-        } else {
-            ProbeCheck::Exec {
-                command: data::strings(fields, "exec"),
-            }
-        };
-        let failure_threshold = match data::get(fields, "failure_threshold") {
-            Some(v) => match v.kind {
-                V::Int(n) if n >= 1 => u32::try_from(n).ok(),
-                V::Int(n) => {
-                    self.report(
-                        Diagnostic::error(
-                            codes::B2005,
-                            "`failure_threshold` is out of range",
-                            v.span,
-                        )
-                        .with_label(format!("{n} is below 1")),
-                    );
-                    return None;
-                }
-                _ => None,
-            },
-            None => None,
-        };
-        Some(Probe {
-            check,
-            initial_delay: data::seconds(fields, "initial_delay"),
-            period: data::seconds(fields, "period"),
-            timeout: data::seconds(fields, "timeout"),
-            failure_threshold,
-        })
-    }
-
     /// An app's tailnet exposure.
     fn exposure(&mut self, fields: &Record, span: Span, app: &AppPorts<'_>) -> Option<Exposure> {
         let port = self.port_name(data::get(fields, "port")?, app)?;
@@ -364,6 +251,8 @@ impl Checker<'_> {
             tags: data::selectors(fields, "tags"),
             funnel: data::boolean(fields, "funnel", false),
             annotations: data::string_map(fields, "annotations"),
+            proxy_group: data::string(fields, "proxy_group"),
+            proxy_class: data::string(fields, "proxy_class"),
             span,
         })
     }

@@ -27,6 +27,9 @@
 mod argocd;
 mod containers;
 mod manifests;
+mod objects;
+
+use std::collections::BTreeMap;
 
 use crate::emit::yaml::Yaml;
 use crate::model::{Model, Origin};
@@ -41,11 +44,19 @@ pub const ROOT_APP: &str = "apps";
 /// Emits the manifests of every app, their Applications and the app-of-apps root. Nothing is
 /// written for a project with no apps.
 pub fn emit(model: &Model, out: &mut Outputs) {
+    emit_with_assets(model, &BTreeMap::new(), out);
+}
+
+/// [`emit`], with the project files that apps' ConfigMaps and manifests name (`assets`, by path
+/// relative to the project root).
+pub fn emit_with_assets(model: &Model, assets: &BTreeMap<String, String>, out: &mut Outputs) {
     if model.apps.is_empty() {
         return;
     }
     for app in &model.apps {
-        manifests::emit(model, app, out);
+        if app.argocd.deploys_manifests() {
+            manifests::emit(model, app, assets, out);
+        }
     }
     argocd::emit(model, out);
 }

@@ -1,0 +1,267 @@
+; Syntax highlighting of bops, with Neovim's capture names. `tree-sitter highlight` and
+; `tree-sitter test` (test/highlight/) read it too, and editors/tools/helix-queries.mjs turns it
+; into Helix's.
+;
+; Where two patterns capture one node, the later one wins, in Neovim, Helix and tree-sitter
+; alike: the general patterns come first, the specific ones after them.
+
+[
+  (comment)
+  (doc_comment)
+  (module_doc_comment)
+  (string_content)
+] @spell
+
+; Names: every name is a variable unless a pattern below says more. A field read with `.` is a
+; property; `any` is every source, destination or port.
+(identifier) @variable
+
+(field_expression
+  field: (identifier) @property)
+
+((identifier) @constant.builtin
+  (#eq? @constant.builtin "any"))
+
+; Operators and punctuation.
+[
+  "||"
+  "&&"
+  "=="
+  "!="
+  "<"
+  "<="
+  ">"
+  ">="
+  "+"
+  "-"
+  "*"
+  "/"
+  "%"
+  "!"
+  "@"
+  "..."
+  "="
+  "->"
+] @operator
+
+"?" @punctuation.special
+
+[
+  "("
+  ")"
+  "["
+  "]"
+  "{"
+  "}"
+] @punctuation.bracket
+
+[
+  ","
+  ";"
+  "."
+  ":"
+] @punctuation.delimiter
+
+; Reserved words: every one of `syntax::KEYWORDS` (compiler/cli/tests/editors.rs checks it).
+[
+  "import"
+  "as"
+] @keyword.import
+
+"let" @keyword
+
+"fn" @keyword.function
+
+[
+  "type"
+  "enum"
+] @keyword.type
+
+[
+  "if"
+  "then"
+  "else"
+] @keyword.conditional
+
+"for" @keyword.repeat
+
+"in" @keyword.operator
+
+"on" @keyword
+
+[
+  "true"
+  "false"
+] @boolean
+
+(null) @constant.builtin
+
+(self) @variable.builtin
+
+; Literals.
+(integer) @number
+
+; A unit literal is a duration or a quantity by its unit; `m` (minutes, or thousandths) and an
+; unknown unit depend on the type the value meets.
+(unit_literal) @number.unit
+
+((unit_literal) @number.duration
+  (#match? @number.duration "^[0-9_.]+[shdw]$"))
+
+((unit_literal) @number.quantity
+  (#match? @number.quantity "^[0-9_.]+(k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)$"))
+
+(string
+  "\"" @string)
+
+(string_content) @string
+
+(escape_sequence) @string.escape
+
+(interpolation
+  [
+    "${"
+    "}"
+  ] @punctuation.special)
+
+; Items and declarations.
+(import
+  path: (module_path
+    (identifier) @module))
+
+(import
+  alias: (identifier) @module)
+
+(let_item
+  name: (identifier) @constant)
+
+(function_item
+  name: (identifier) @function)
+
+(parameter
+  name: (identifier) @variable.parameter)
+
+(type_item
+  name: (identifier) @type.definition)
+
+(enum_item
+  name: (identifier) @type.definition)
+
+(enum_variant
+  name: (identifier) @constant)
+
+; `KIND NAME`: the kind is a name the checker knows (check::schema::KINDS), not a keyword.
+(declaration
+  kind: (identifier) @type)
+
+(declaration
+  name: (identifier) @constant)
+
+; Types: the builtin ones (check::types) over the declared ones.
+(named_type
+  name: (identifier) @type)
+
+(named_type
+  name: (identifier) @type.builtin
+  (#any-of? @type.builtin
+    "string" "int" "bool" "port" "duration" "quantity" "any" "list" "map" "SecretKey" "Endpoint"
+    "PortSpec" "RoleUse" "Ip" "Destination" "HostAddress" "Selector" "Probe" "Exposure"
+    "Container" "File" "EnvSource" "Mount" "Volume" "Strategy" "ServiceSettings" "PodSettings"
+    "SecurityContext" "PodSecurityContext" "Module" "Task" "Handler" "Tailnet" "User" "Group" "Tag"
+    "Grant" "Ssh" "Test"
+    "Network" "IpSet" "Service" "Posture" "Acl" "SshTest" "AutoApprover" "NodeAttr" "Host"
+    "HostGroup" "Role" "Cluster" "Repo" "Secret" "App" "AuthKey" "Dns" "Zone" "DnsRecord"))
+
+(record_type_field
+  name: (identifier) @property)
+
+(type_arguments
+  [
+    "<"
+    ">"
+  ] @punctuation.bracket)
+
+; Records, arguments and bindings.
+(record_field
+  key: (identifier) @property)
+
+(argument
+  name: (identifier) @variable.parameter)
+
+(record_let
+  name: (identifier) @variable)
+
+(let_expression
+  name: (identifier) @variable)
+
+(for_clause
+  variable: (identifier) @variable)
+
+; Calls: any function, then the builtins (check::builtins::NAMES).
+(call_expression
+  function: (identifier) @function.call)
+
+(call_expression
+  function: (field_expression
+    field: (identifier) @function.call))
+
+(call_expression
+  function: (identifier) @function.builtin
+  (#any-of? @function.builtin
+    "tcp" "udp" "sctp" "icmp" "proto" "ip" "users_at" "localpart_at" "len" "join" "lower" "upper"
+    "replace" "keys" "values" "contains" "str"))
+
+; References: `tag.feed`, `host.atlas`, `secret.db.url`, `role.caddy(...)`, and the builtin
+; namespace `autogroup.admin`.
+(field_expression
+  value: (identifier) @type
+  field: (identifier) @constant
+  (#any-of? @type
+    "tailnet" "user" "group" "tag" "grant" "ssh" "test" "network" "ipset" "service" "posture" "acl"
+    "ssh_test" "autoapprover" "nodeattr" "host" "hostgroup" "role" "cluster" "repo" "secret" "app"
+    "authkey" "dns" "zone" "record"))
+
+(field_expression
+  value: (identifier) @variable.builtin
+  field: (identifier) @constant.builtin
+  (#eq? @variable.builtin "autogroup"))
+
+; Ports: of an endpoint (`tag.feed @ 443`, `tag.web @ [80, 443]`) and of a port spec
+; (`tcp(443)`, `udp(53)`, `sctp(2905)`, `tcp(8000, 8100)`). A port spec is one pattern per number
+; of arguments, so that one call is one match: of two matches that capture the same node (the
+; `tcp`), tree-sitter keeps only the last.
+(endpoint_expression
+  ports: (integer) @number.port)
+
+(endpoint_expression
+  ports: (list
+    (integer) @number.port))
+
+(call_expression
+  function: (identifier) @function.builtin
+  arguments: (arguments
+    .
+    (argument
+      value: (integer) @number.port)
+    .)
+  (#any-of? @function.builtin "tcp" "udp" "sctp"))
+
+(call_expression
+  function: (identifier) @function.builtin
+  arguments: (arguments
+    .
+    (argument
+      value: (integer) @number.port)
+    .
+    (argument
+      value: (integer) @number.port)
+    .)
+  (#any-of? @function.builtin "tcp" "udp" "sctp"))
+
+; Comments.
+(comment) @comment
+
+[
+  (doc_comment)
+  (module_doc_comment)
+] @comment.documentation
