@@ -69,6 +69,15 @@ pub enum Command {
     /// address. Exit codes: 0 allowed, 1 denied, 2 bad input, 3 undecided offline.
     Reach(ReachArgs),
 
+    /// Print the cross-layer dependency graph of a project, as Graphviz DOT or Mermaid.
+    ///
+    /// Every declaration of the tailnet, hosts and workloads is a node labelled `kind name`, in
+    /// one cluster per layer; every typed reference between two is an edge labelled with what it
+    /// is: a grant's `src` and `dst`, the tags a host or an app `carries`, the roles a host
+    /// `applies`, the secrets it `reads`, the cluster an app `runs on` and the host the cluster
+    /// `runs on`, group `member`s. Render DOT with `dot -Tsvg`. Exit codes as `check`.
+    Graph(GraphArgs),
+
     /// Derive bops declarations from existing files.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -145,6 +154,43 @@ pub struct CheckArgs {
     /// The project directory: the one holding `bops.toml` and the `.bops` files.
     #[arg(default_value = ".")]
     pub dir: PathBuf,
+}
+
+/// Arguments of `bopsc graph`.
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// The project directory: the one holding `bops.toml` and the `.bops` files.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+
+    /// The format to print the graph in.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Dot)]
+    pub format: GraphFormat,
+
+    /// Draw only these layers (repeat, or separate with commas), with the declarations of other
+    /// layers at the far end of their references shown dashed [default: every layer].
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub layer: Vec<GraphLayer>,
+}
+
+/// The formats `bopsc graph` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// Graphviz DOT, for `dot -Tsvg`.
+    Dot,
+    /// A Mermaid flowchart, for Markdown that renders Mermaid.
+    Mermaid,
+}
+
+/// The layers `bopsc graph --layer` selects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphLayer {
+    /// Users, groups, tags, the policy, auth keys and DNS records.
+    Tailnet,
+    /// Hosts, host groups and roles.
+    Hosts,
+    /// Clusters, repositories, secrets and apps.
+    Workloads,
 }
 
 /// Arguments of `bopsc explain`.

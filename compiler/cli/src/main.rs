@@ -6,7 +6,8 @@
 //! `bopsc explain` prints the explanation of a code ([`explain`]); `bopsc reach` asks the tailnet policy one question ([`reach`]); `bopsc import
 //! role` prints the declaration of an existing Ansible role ([`import`]); `bopsc diff` summarises
 //! what a change to the sources does, against a git revision ([`git`]) or another tree
-//! ([`diff`]); a panic is reported as a bug in bopsc ([`panic`]).
+//! ([`diff`]); `bopsc graph` prints the cross-layer dependency graph as DOT or Mermaid
+//! ([`graph`]); a panic is reported as a bug in bopsc ([`panic`]).
 //!
 //! Exit codes: 0 when the project compiles (warnings allowed), 1 when it has errors, 2 for a usage
 //! or IO error, 101 for a crash. `bopsc reach` answers with 0 (allowed), 1 (denied), 2 (bad
@@ -18,6 +19,7 @@ mod diff;
 mod explain;
 mod failure;
 mod git;
+mod graph;
 mod import;
 mod list;
 mod panic;
@@ -60,6 +62,7 @@ fn main() -> ExitCode {
         Command::Diff(args) => diff::diff(args, style),
         Command::Explain(args) => explain::explain(args),
         Command::Reach(args) => reach::reach(args, style),
+        Command::Graph(args) => graph::graph(args, style),
         Command::Import(command) => import::import(command),
         Command::DebugPanic => crash(),
     };

@@ -22,6 +22,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod diff;
 pub mod emit;
+pub mod graph;
 pub mod import;
 pub mod model;
 pub mod policy;

@@ -200,7 +200,8 @@ impl<'a> Checker<'a> {
                     .and_then(|f| match &f.value.kind {
                         V::Record(r) => string_field(r, "hostname").map(str::to_string),
                         _ => None,
-                    });
+                    })
+                    .or_else(|| produced(&entity.fields, "exposures", Some("hostname")));
                 let Some(hostname) = hostname else {
                     if entity.clean {
                         self.report(
@@ -210,7 +211,10 @@ impl<'a> Checker<'a> {
                                 field_span,
                             )
                             .with_label(format!("`app {name}` is not exposed on the tailnet"))
-                            .with_help("give the app an `expose = { port = ... }` to give it a tailnet hostname"),
+                            .with_help(match entity.fields.get("image").map(|f| &f.value.kind) {
+                                Some(V::Str(_)) => "give the app an `expose = { port = ... }` to give it a tailnet hostname",
+                                _ => "declare the exposure its chart creates: `produces = { exposures = { HOSTNAME = { tags = [...] } } }`",
+                            }),
                         );
                     }
                     return Value::error(span);
@@ -229,7 +233,28 @@ impl<'a> Checker<'a> {
             }
             (Kind::App, "service") => {
                 let namespace = string_field(&entity.fields, "namespace").unwrap_or(name);
-                let workload = string_field(&entity.fields, "workload_name").unwrap_or(name);
+                // An app without an image names the first Service its chart produces.
+                let own = string_field(&entity.fields, "workload_name").unwrap_or(name);
+                let workload = match entity.fields.get("image").map(|f| &f.value.kind) {
+                    Some(V::Str(_)) => own.to_string(),
+                    _ => match produced(&entity.fields, "services", None) {
+                        Some(service) => service,
+                        None => {
+                            if entity.clean {
+                                self.report(
+                                    Diagnostic::error(
+                                        codes::B2008,
+                                        format!("`app.{name}` has no `service`"),
+                                        field_span,
+                                    )
+                                    .with_label(format!("`app {name}` has no image and produces no Service"))
+                                    .with_help("declare the Services its chart creates: `produces = { services = { NAME = { ports = { http = 80 } } } }`"),
+                                );
+                            }
+                            return Value::error(span);
+                        }
+                    },
+                };
                 return text(format!("{workload}.{namespace}.svc.cluster.local"));
             }
             _ => {}
@@ -335,4 +360,22 @@ pub fn string_field<'r>(record: &'r Record, name: &str) -> Option<&'r str> {
         V::Str(s) => Some(s),
         _ => None,
     }
+}
+
+/// The first entry of an app's `produces.<what>`: its `field` when given, else its key.
+fn produced(fields: &Record, what: &str, field: Option<&str>) -> Option<String> {
+    let produces = match &fields.get("produces")?.value.kind {
+        V::Record(r) => r,
+        _ => return None,
+    };
+    let entries = match &produces.get(what)?.value.kind {
+        V::Record(r) => r,
+        _ => return None,
+    };
+    let (key, entry) = entries.iter().next()?;
+    let given = match (&entry.value.kind, field) {
+        (V::Record(r), Some(field)) => string_field(r, field).map(str::to_string),
+        _ => None,
+    };
+    Some(given.unwrap_or_else(|| key.clone()))
 }

@@ -139,6 +139,7 @@ codes! {
     B3072 => "ignored difference that ignores nothing",
     B3073 => "manifests directory that is not a directory name",
     B3080 => "project file that the project does not have",
+    B3081 => "workload setting of an app without an image",
 }
 
 /// The registered code with this text, if any (case-insensitive).

@@ -109,6 +109,8 @@ pub struct App {
     pub service: ServiceSpec,
     /// Everything else the app's directory holds.
     pub objects: Objects,
+    /// What its other sources create, declared for reference.
+    pub produces: Produces,
     /// How Argo CD deploys it.
     pub argocd: super::ArgoApp,
 }
@@ -145,6 +147,58 @@ impl App {
         maps.chain(manifests)
     }
 
+    /// Whether the app has a workload of its own (it declares an image).
+    pub fn has_workload(&self) -> bool {
+        !self.containers.is_empty()
+    }
+
+    /// The Services of the app's namespace that others may name: its own, those its other
+    /// sources produce and those its custom resources make the operator create.
+    pub fn service_names(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.has_workload() {
+            out.push(self.workload_name.clone());
+        }
+        out.extend(self.produces.services.iter().map(|s| s.name.clone()));
+        for resource in &self.objects.custom_resources {
+            out.extend(resource.generated_services());
+        }
+        out
+    }
+
+    /// The app's tailnet exposures: its own Ingress and those its other sources produce, with
+    /// the tags their proxies carry and the ports they serve.
+    pub fn tailnet_exposures(&self) -> Vec<TailnetExposure<'_>> {
+        let mut out = Vec::new();
+        if let Some(e) = &self.expose {
+            out.push(TailnetExposure {
+                hostname: &e.hostname,
+                tags: &e.tags,
+                ports: vec![443],
+                span: e.span,
+            });
+        }
+        for e in &self.produces.exposures {
+            let ports = if e.load_balancer {
+                self.produces
+                    .services
+                    .iter()
+                    .filter(|s| e.service.as_deref() == Some(s.name.as_str()))
+                    .flat_map(|s| s.ports.iter().map(|p| p.port))
+                    .collect()
+            } else {
+                vec![443]
+            };
+            out.push(TailnetExposure {
+                hostname: &e.hostname,
+                tags: &e.tags,
+                ports,
+                span: e.span,
+            });
+        }
+        out
+    }
+
     /// Every container of the app's pods: the workload's init containers and containers, then
     /// those of its jobs.
     pub fn all_containers(&self) -> impl Iterator<Item = &Container> {
@@ -157,6 +211,19 @@ impl App {
             }),
         )
     }
+}
+
+/// A tailnet exposure of an app, its own or produced by another of its sources.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TailnetExposure<'a> {
+    /// The tailnet hostname.
+    pub hostname: &'a str,
+    /// Tags its proxy carries.
+    pub tags: &'a [Selector],
+    /// The ports it serves (443 for an Ingress).
+    pub ports: Vec<u16>,
+    /// Where it was declared.
+    pub span: Span,
 }
 
 /// The kinds of an app's main workload.

@@ -8,6 +8,9 @@
 //! - Two containers of one app with the same name (a sidecar named like the app, whose main
 //!   container takes the app's name, or two sidecars): Kubernetes rejects the Deployment.
 //!
+//! - Two custom resources of one app with one group, kind and name: kustomize refuses the
+//!   directory.
+//!
 //! Every later declaration is reported, pointing at it and at the first one.
 
 use indexmap::IndexMap;
@@ -22,6 +25,38 @@ pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
     hosts_and_groups(model, out);
     for app in &model.apps {
         containers(model, app, out);
+        custom_resources(app, out);
+    }
+}
+
+/// Custom resources of one app with one group, kind and name: kustomize refuses two objects
+/// with one identity.
+fn custom_resources(app: &App, out: &mut Vec<Diagnostic>) {
+    let mut first: IndexMap<(&str, &str, &str), Span> = IndexMap::new();
+    for resource in &app.objects.custom_resources {
+        let key = (
+            resource.group(),
+            resource.kind.as_str(),
+            resource.name.as_str(),
+        );
+        let Some(earlier) = first.get(&key) else {
+            first.insert(key, resource.span);
+            continue;
+        };
+        out.push(
+            Diagnostic::error(
+                codes::B3019,
+                format!(
+                    "app `{}` has two custom resources `{} {}`",
+                    app.name, resource.kind, resource.name
+                ),
+                resource.span,
+            )
+            .with_label("this object's kind and name are taken")
+            .with_secondary(*earlier, "declared first here")
+            .with_note("kustomize refuses two objects of one kind and name in one directory")
+            .with_help("rename one of them, or remove the copy"),
+        );
     }
 }
 

@@ -17,14 +17,24 @@ pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
             if other.cluster == app.cluster {
                 continue;
             }
-            let name = format!("{}.{}.svc", other.workload_name, other.namespace);
-            let Some((place, _)) = texts.iter().find(|(_, text)| mentions(text, &name)) else {
+            let names: Vec<String> = other
+                .service_names()
+                .iter()
+                .map(|s| format!("{s}.{}.svc", other.namespace))
+                .collect();
+            let Some((place, name)) = texts.iter().find_map(|(place, text)| {
+                names.iter().find(|n| mentions(text, n)).map(|n| (place, n))
+            }) else {
                 continue;
             };
-            let help = match &other.expose {
+            let help = match other.tailnet_exposures().first() {
                 Some(_) => format!(
                     "reach it through its exposure on the tailnet: `app.{}.url` or `app.{}.fqdn`",
                     other.name, other.name
+                ),
+                None if !other.has_workload() => format!(
+                    "give what `app {}` runs a tailnet exposure (a Tailscale LoadBalancer Service; `produces.exposures` when another source creates it) and use its tailnet name",
+                    other.name
                 ),
                 None => format!(
                     "expose `app {}` on the tailnet (`expose = {{ port = ... }}`) and use `app.{}.url`",

@@ -3,7 +3,9 @@
 //! A grant to `tag:X` on a TCP port (or a port of any protocol) is meant for something that
 //! listens there. What the project knows to listen, per tag:
 //!
-//! - an app exposure tagged X is a Tailscale Ingress, which serves HTTPS on 443 only;
+//! - an app exposure tagged X is a Tailscale Ingress, which serves HTTPS on 443 only, or one its
+//!   chart produces (`produces.exposures`): an Ingress (443) or a LoadBalancer serving its
+//!   Service's ports; an ingress ProxyGroup tagged X serves 443;
 //! - a host carrying X may listen on any port (its services are not modelled yet), so a grant to
 //!   a tag any host carries is never reported; nor is a grant to a tag an auth key gives the
 //!   devices that join with it, which are as unknown.
@@ -39,17 +41,33 @@ fn check_tag(model: &Model, grant: &Grant, tag: &str, out: &mut Vec<Diagnostic>)
     {
         return;
     }
-    let exposing: Vec<&str> = model
-        .apps
-        .iter()
-        .filter(|a| a.expose.as_ref().is_some_and(|e| carries(&e.tags, tag)))
-        .map(|a| a.name.as_str())
-        .collect();
+    // What serves the tag: app exposures (an Ingress serves 443, a produced LoadBalancer its
+    // Service's ports) and ingress ProxyGroups (443).
+    let mut exposing: Vec<&str> = Vec::new();
+    let mut served: Vec<u16> = Vec::new();
+    for app in &model.apps {
+        let mut serves = false;
+        for e in app.tailnet_exposures() {
+            if carries(e.tags, tag) {
+                serves = true;
+                served.extend(e.ports);
+            }
+        }
+        for resource in &app.objects.custom_resources {
+            if resource.is_ingress_proxy_group() && resource.proxy_group_tags().contains(&tag) {
+                serves = true;
+                served.push(INGRESS_PORT);
+            }
+        }
+        if serves {
+            exposing.push(app.name.as_str());
+        }
+    }
     for spec in &grant.ip {
-        if !checkable(spec) || (!exposing.is_empty() && spec.ports.contains(INGRESS_PORT)) {
+        if !checkable(spec) || served.iter().any(|p| spec.ports.contains(*p)) {
             continue;
         }
-        out.push(diagnostic(model, grant, tag, spec, &exposing));
+        out.push(diagnostic(model, grant, tag, spec, &exposing, &served));
     }
 }
 
@@ -70,6 +88,7 @@ fn diagnostic(
     tag: &str,
     spec: &PortSpec,
     exposing: &[&str],
+    served: &[u16],
 ) -> Diagnostic {
     let ports = describe(spec);
     let mut d = Diagnostic::warning(
@@ -93,6 +112,24 @@ fn diagnostic(
         ));
     }
     let apps: Vec<String> = exposing.iter().map(|a| format!("app {a}")).collect();
+    let mut served_ports: Vec<u16> = served.to_vec();
+    served_ports.sort_unstable();
+    served_ports.dedup();
+    if served_ports != [INGRESS_PORT] {
+        // A produced LoadBalancer serves its Service's ports besides any Ingress's 443.
+        let list: Vec<String> = served_ports.iter().map(u16::to_string).collect();
+        let first = list.first().cloned().unwrap_or_default();
+        return d
+            .with_note(format!(
+                "tag:{tag} is served only on {} {}, by the tailnet exposures of {}",
+                if list.len() == 1 { "port" } else { "ports" },
+                list.join(", "),
+                apps.join(", ")
+            ))
+            .with_help(format!(
+                "grant one of those ports (tcp({first})), or tag the host that serves {ports} with tag.{tag}"
+            ));
+    }
     d.with_note(format!(
         "tag:{tag} is served only on port {INGRESS_PORT}, by the Tailscale Ingress (HTTPS) of {}",
         apps.join(", ")

@@ -49,21 +49,20 @@ pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
                 order: (&a.origin.file, a.origin.span.start),
             });
         }
-        let Some(e) = &a.expose else {
-            continue;
-        };
-        // An exposure written in another file (a template's body) is shown at the app.
-        let span = if e.span.file == a.origin.span.file {
-            e.span
-        } else {
-            a.origin.span
-        };
-        claims.push(Claim {
-            hostname: &e.hostname,
-            span,
-            what: format!("{} (its tailnet exposure)", a.origin.decl),
-            order: (&a.origin.file, a.origin.span.start),
-        });
+        for e in a.tailnet_exposures() {
+            // An exposure written in another file (a template's body) is shown at the app.
+            let span = if e.span.file == a.origin.span.file {
+                e.span
+            } else {
+                a.origin.span
+            };
+            claims.push(Claim {
+                hostname: e.hostname,
+                span,
+                what: format!("{} (its tailnet exposure)", a.origin.decl),
+                order: (&a.origin.file, a.origin.span.start),
+            });
+        }
     }
     claims.sort_by(|a, b| a.order.cmp(&b.order));
 

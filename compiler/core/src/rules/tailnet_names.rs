@@ -113,6 +113,28 @@ pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
             .with_help(help),
         );
     }
+    // The hostnames of exposures an app's chart produces.
+    for app in &model.apps {
+        for exposure in &app.produces.exposures {
+            let Err(why) = valid::dns_label(&exposure.hostname) else {
+                continue;
+            };
+            let help = match valid::dns_label_like(&exposure.hostname) {
+                Some(s) => format!("use a single lowercase DNS label, for example `{s}`"),
+                None => "use a single lowercase DNS label".to_string(),
+            };
+            out.push(
+                Diagnostic::error(
+                    codes::B3017,
+                    format!("hostname `{}` of app `{}` is not a valid tailnet name", exposure.hostname, app.name),
+                    exposure.span,
+                )
+                .with_label(why)
+                .with_note("the hostname is the first label of the exposure's tailnet name (`<hostname>.<tailnet domain>`); it is a DNS label: lowercase letters, digits and `-`, at most 63 characters")
+                .with_help(help),
+            );
+        }
+    }
     for tag in &model.tags {
         let Err(why) = valid::tag_name(&tag.name) else {
             continue;

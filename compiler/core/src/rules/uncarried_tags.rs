@@ -85,15 +85,22 @@ fn carried_tags(model: &Model) -> BTreeSet<&str> {
         .hosts
         .iter()
         .map(|h| &h.tags)
+        .map(Vec::as_slice)
         .chain(
             model
                 .apps
                 .iter()
-                .filter_map(|a| a.expose.as_ref().map(|e| &e.tags)),
+                .flat_map(|a| a.tailnet_exposures().into_iter().map(|e| e.tags)),
         )
-        .chain(model.auth_keys.iter().map(|k| &k.tags));
+        .chain(model.auth_keys.iter().map(|k| k.tags.as_slice()));
     for list in lists {
         out.extend(list.iter().filter_map(tag_of));
+    }
+    // A ProxyGroup's devices carry its tags.
+    for app in &model.apps {
+        for resource in &app.objects.custom_resources {
+            out.extend(resource.proxy_group_tags());
+        }
     }
     out
 }

@@ -12,6 +12,7 @@ use crate::diagnostic::{codes, Diagnostic};
 use crate::model::{App, AppPort, Cluster, Exposure, Image, Origin, Repo, Secret, WorkloadKind};
 
 mod containers;
+mod custom;
 mod objects;
 mod pods;
 use crate::source::Span;
@@ -91,6 +92,10 @@ impl Checker<'_> {
             has_field: ports_value.is_some_and(|v| v.span != origin.span),
         };
         let workload_name = data::string(fields, "workload_name").unwrap_or_else(|| name.clone());
+        let has_image = data::get(fields, "image").is_some_and(|v| !matches!(v.kind, V::Null));
+        if !has_image {
+            self.no_workload(fields, &name);
+        }
         let mut containers = Vec::new();
         let mut sidecar_ports: Vec<String> = Vec::new();
         for sidecar in data::list(fields, "sidecars") {
@@ -104,14 +109,16 @@ impl Checker<'_> {
         }
         let main_name =
             data::string(fields, "container_name").unwrap_or_else(|| workload_name.clone());
-        let mut main = self.container(fields, main_name, &app)?;
-        main.ports = app
-            .ports
-            .iter()
-            .filter(|p| !sidecar_ports.contains(&p.name))
-            .map(|p| p.name.clone())
-            .collect();
-        containers.insert(0, main);
+        if has_image {
+            let mut main = self.container(fields, main_name, &app)?;
+            main.ports = app
+                .ports
+                .iter()
+                .filter(|p| !sidecar_ports.contains(&p.name))
+                .map(|p| p.name.clone())
+                .collect();
+            containers.insert(0, main);
+        }
         let init_containers = self.containers(fields, "init_containers", &app)?;
         let expose = match data::get(fields, "expose") {
             Some(value) => match &value.kind {
@@ -129,7 +136,9 @@ impl Checker<'_> {
         let strategy = data::get(fields, "strategy").and_then(|v| self.strategy(v));
         let service = self.service(fields, origin.span);
         let namespace = data::string(fields, "namespace").unwrap_or_else(|| name.clone());
-        let objects = self.objects(fields, &app, &namespace);
+        let mut objects = self.objects(fields, &app, &namespace);
+        objects.custom_resources = self.custom_resources(fields, &name, &namespace);
+        let produces = self.produces(fields);
         Some(App {
             namespace,
             workload_name,
@@ -145,6 +154,7 @@ impl Checker<'_> {
             strategy,
             service,
             objects,
+            produces,
             argocd: self.lower_argocd(fields),
             cluster,
             origin,

@@ -36,8 +36,16 @@ pub(super) fn app_fields() -> Vec<FieldType> {
         ),
         defaulted("replicas", Type::Int, FieldDefault::Int(1)),
         optional("container_name", Type::String),
-        field("image", Type::String),
+        // No image: the app has no workload of its own (a Helm chart or vendored manifests
+        // deploy it, or its directory holds only other objects).
+        optional("image", Type::String),
         defaulted("ports", Type::map(Type::Port), FieldDefault::EmptyRecord),
+        defaulted("produces", produces(), FieldDefault::EmptyRecord),
+        defaulted(
+            "custom_resources",
+            Type::list(custom_resource()),
+            FieldDefault::EmptyList,
+        ),
     ];
     fields.extend(container_fields());
     fields.extend(vec![
@@ -350,6 +358,56 @@ pub fn exposure() -> Type {
             optional("proxy_class", Type::String),
         ]),
     )
+}
+
+/// What the app's other sources (a Helm chart, vendored manifests) create, declared so that
+/// other things can reference it; nothing is written for it.
+fn produces() -> Type {
+    record(vec![
+        defaulted(
+            "services",
+            Type::map(record(vec![
+                defaulted("ports", Type::map(Type::Port), FieldDefault::EmptyRecord),
+                string_map("selector"),
+            ])),
+            FieldDefault::EmptyRecord,
+        ),
+        defaulted(
+            "exposures",
+            Type::map(record(vec![
+                // The entry's key unless given.
+                optional("hostname", Type::String),
+                defaulted(
+                    "kind",
+                    one_of(&["ingress", "load_balancer"]),
+                    FieldDefault::Str("ingress"),
+                ),
+                optional("service", Type::String),
+                defaulted(
+                    "tags",
+                    Type::list(Type::Ref(Kind::Tag)),
+                    FieldDefault::EmptyList,
+                ),
+                defaulted("funnel", Type::Bool, FieldDefault::Bool(false)),
+            ])),
+            FieldDefault::EmptyRecord,
+        ),
+    ])
+}
+
+/// A custom resource, `k8s.custom(api_version, kind, name, spec)`: its spec is written as the
+/// resource's definition spells it.
+fn custom_resource() -> Type {
+    record(vec![
+        field("api_version", Type::String),
+        field("kind", Type::String),
+        field("name", Type::String),
+        optional("namespace", Type::String),
+        defaulted("cluster_scoped", Type::Bool, FieldDefault::Bool(false)),
+        defaulted("spec", Type::map(Type::Any), FieldDefault::EmptyRecord),
+        string_map("labels"),
+        string_map("annotations"),
+    ])
 }
 
 /// A file of the project, `k8s.file("config/server.yml")`: its path relative to the project

@@ -92,14 +92,17 @@ pub(super) fn emit(model: &Model, app: &App, assets: &BTreeMap<String, String>, 
         WorkloadKind::StatefulSet => "statefulset.yaml",
         WorkloadKind::DaemonSet => "daemonset.yaml",
     };
-    dir.write(file, workload(&cx), &[&app.origin]);
-    if app.service.enabled && !app.ports.is_empty() {
+    if app.has_workload() {
+        dir.write(file, workload(&cx), &[&app.origin]);
+    }
+    if app.has_workload() && app.service.enabled && !app.ports.is_empty() {
         dir.write("service.yaml", service(app), &[&app.origin]);
     }
     if let Some(ingress) = ingress(model, app) {
         dir.write("ingress.yaml", ingress, &[&app.origin]);
     }
     objects::emit(&cx, assets, &mut dir);
+    objects::custom_resources(app, &mut dir);
     implicit_external_secrets(model, app, &mut dir);
 
     let pins: Vec<Yaml> = images

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use crate::emit::header_lines;
 use crate::emit::yaml::{Map, Yaml};
 use crate::model::{
-    App, IntOrString, Job, PersistentVolume, PersistentVolumeSource, RawManifest, Strategy,
+    App, Data, IntOrString, Job, PersistentVolume, PersistentVolumeSource, RawManifest, Strategy,
     VolumeClaim, WorkloadKind,
 };
 
@@ -591,5 +591,70 @@ fn name_text(value: &Yaml) -> &str {
     match value {
         Yaml::Str(s) => s,
         _ => "",
+    }
+}
+
+/// Writes the app's custom resources, `<kind>-<name>.yaml` in lowercase, with their spec as
+/// written (entries left `null`, a helper's unset options, are left out).
+pub(super) fn custom_resources(app: &App, dir: &mut Directory<'_>) {
+    let origins = [&app.origin];
+    for resource in &app.objects.custom_resources {
+        let labels = string_map(&resource.labels);
+        let meta = if resource.cluster_scoped {
+            let mut meta = match cluster_metadata(&resource.name, labels, &origins) {
+                Yaml::Map(m) => Map(m),
+                _ => Map::new(),
+            };
+            meta = meta.with_nonempty("annotations", string_map(&resource.annotations));
+            meta.into()
+        } else {
+            metadata(
+                &resource.name,
+                app,
+                labels,
+                string_map(&resource.annotations),
+                &origins,
+            )
+        };
+        let mut object = Map::new()
+            .with("apiVersion", &resource.api_version)
+            .with("kind", &resource.kind)
+            .with("metadata", meta);
+        let spec = spec_map(&resource.spec);
+        if !spec.0.is_empty() {
+            object.insert("spec".to_string(), Yaml::from(spec));
+        }
+        let mut file = format!(
+            "{}-{}.yaml",
+            resource.kind.to_ascii_lowercase(),
+            resource.name
+        );
+        let mut n = 2;
+        while dir.is_taken(&file) {
+            file = format!(
+                "{}-{}-{n}.yaml",
+                resource.kind.to_ascii_lowercase(),
+                resource.name
+            );
+            n += 1;
+        }
+        dir.write(&file, object, &origins);
+    }
+}
+
+/// A custom resource's spec without its `null` entries.
+fn spec_map(entries: &indexmap::IndexMap<String, Data>) -> Map {
+    Map(entries
+        .iter()
+        .filter(|(_, v)| !matches!(v, Data::Null))
+        .map(|(k, v)| (k.clone(), spec_yaml(v)))
+        .collect())
+}
+
+fn spec_yaml(data: &Data) -> Yaml {
+    match data {
+        Data::Map(entries) => spec_map(entries).into(),
+        Data::List(items) => Yaml::Seq(items.iter().map(spec_yaml).collect()),
+        other => data_yaml(other),
     }
 }

@@ -77,6 +77,123 @@ pub struct Objects {
     pub runtime_classes: Vec<RuntimeClass>,
     /// Raw manifests, written or included as they are.
     pub manifests: Vec<RawManifest>,
+    /// Custom resources (`k8s.custom(...)`, `k8s.proxy_group(...)`, `k8s.postgres(...)`).
+    pub custom_resources: Vec<CustomResource>,
+}
+
+/// An object of a kind a CustomResourceDefinition adds, typed at its boundary: a `group/version`
+/// API, a PascalCase kind, a DNS name and a spec written as the definition spells it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CustomResource {
+    /// `apiVersion`, `group/version`.
+    pub api_version: String,
+    /// `kind`.
+    pub kind: String,
+    /// `metadata.name`.
+    pub name: String,
+    /// Whether the kind is cluster-scoped (no namespace).
+    pub cluster_scoped: bool,
+    /// `spec`, keys as the definition spells them.
+    pub spec: IndexMap<String, Data>,
+    /// `metadata.labels`.
+    pub labels: IndexMap<String, String>,
+    /// `metadata.annotations`.
+    pub annotations: IndexMap<String, String>,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl CustomResource {
+    /// The API group, `tailscale.com` of `tailscale.com/v1alpha1`.
+    pub fn group(&self) -> &str {
+        self.api_version
+            .split_once('/')
+            .map_or("", |(group, _)| group)
+    }
+
+    /// Whether this is a Tailscale ProxyGroup.
+    pub fn is_proxy_group(&self) -> bool {
+        self.group() == "tailscale.com" && self.kind == "ProxyGroup"
+    }
+
+    /// Whether this is a CloudNativePG Cluster.
+    pub fn is_postgres(&self) -> bool {
+        self.group() == "postgresql.cnpg.io" && self.kind == "Cluster"
+    }
+
+    /// The tags a ProxyGroup's devices carry (`spec.tags`, `tag:NAME`), without `tag:`.
+    pub fn proxy_group_tags(&self) -> Vec<&str> {
+        if !self.is_proxy_group() {
+            return Vec::new();
+        }
+        match self.spec.get("tags") {
+            Some(Data::List(items)) => items
+                .iter()
+                .filter_map(|t| match t {
+                    Data::Str(s) => s.strip_prefix("tag:"),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether a ProxyGroup serves Ingresses (`spec.type: ingress`), on port 443.
+    pub fn is_ingress_proxy_group(&self) -> bool {
+        self.is_proxy_group()
+            && matches!(self.spec.get("type"), Some(Data::Str(t)) if t == "ingress")
+    }
+
+    /// The Services a CloudNativePG Cluster creates: `<name>-rw`, `-ro` and `-r`.
+    pub fn generated_services(&self) -> Vec<String> {
+        if !self.is_postgres() {
+            return Vec::new();
+        }
+        ["rw", "ro", "r"]
+            .iter()
+            .map(|s| format!("{}-{s}", self.name))
+            .collect()
+    }
+}
+
+/// What an app's other sources (a Helm chart, vendored manifests) create, declared so that other
+/// things can reference it; bops writes none of it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Produces {
+    /// Services, by name.
+    pub services: Vec<ProducedService>,
+    /// Tailnet exposures (a Tailscale Ingress or LoadBalancer Service).
+    pub exposures: Vec<ProducedExposure>,
+}
+
+/// A Service another source of the app creates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProducedService {
+    /// Its name.
+    pub name: String,
+    /// Its named ports.
+    pub ports: Vec<super::AppPort>,
+    /// The labels it selects pods by.
+    pub selector: IndexMap<String, String>,
+    /// Where it was declared.
+    pub span: Span,
+}
+
+/// A tailnet exposure another source of the app creates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProducedExposure {
+    /// The tailnet hostname.
+    pub hostname: String,
+    /// Whether it is a Tailscale LoadBalancer Service (else an Ingress, serving HTTPS on 443).
+    pub load_balancer: bool,
+    /// The produced Service a LoadBalancer exposure is, whose ports it serves.
+    pub service: Option<String>,
+    /// Tags its proxy carries.
+    pub tags: Vec<Selector>,
+    /// Whether it is also on the public internet through Funnel.
+    pub funnel: bool,
+    /// Where it was declared.
+    pub span: Span,
 }
 
 /// A PersistentVolumeClaim.

@@ -528,7 +528,7 @@ fn tailnet_names(model: &Model) -> BTreeSet<String> {
     let apps = model
         .apps
         .iter()
-        .filter_map(|a| a.expose.as_ref().map(|e| e.hostname.as_str()));
+        .flat_map(|a| a.tailnet_exposures().into_iter().map(|e| e.hostname));
     hosts
         .chain(apps)
         .map(|name| format!("{name}.{}", tailnet.domain))
