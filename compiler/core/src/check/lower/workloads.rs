@@ -138,6 +138,7 @@ impl Checker<'_> {
         let namespace = data::string(fields, "namespace").unwrap_or_else(|| name.clone());
         let mut objects = self.objects(fields, &app, &namespace);
         objects.custom_resources = self.custom_resources(fields, &name, &namespace);
+        objects.image_overrides = self.image_overrides(fields, &containers);
         let produces = self.produces(fields);
         Some(App {
             namespace,
@@ -160,6 +161,55 @@ impl Checker<'_> {
             origin,
             name,
         })
+    }
+
+    /// The app's `image_overrides`. An override of an image the app's own containers use is
+    /// `B2006`: bopsc pins those itself from the container's `image`, and kustomize would apply
+    /// one of the two; an override that changes nothing is `B2006` too.
+    fn image_overrides(
+        &mut self,
+        fields: &Record,
+        containers: &[crate::model::Container],
+    ) -> Vec<crate::model::ImageOverride> {
+        let mut out = Vec::new();
+        for value in data::list(fields, "image_overrides") {
+            let V::Record(entry) = &value.kind else {
+                continue;
+            };
+            let Some(name) = data::string(entry, "name") else {
+                continue;
+            };
+            let over = crate::model::ImageOverride {
+                new_name: data::string(entry, "new_name"),
+                new_tag: data::string(entry, "new_tag"),
+                digest: data::string(entry, "digest"),
+                name,
+            };
+            let own = containers.iter().any(|c| c.image.name == over.name);
+            let empty = over.new_name.is_none() && over.new_tag.is_none() && over.digest.is_none();
+            if own || empty {
+                let (label, help) = if own {
+                    (
+                        "an image of the app's own containers",
+                        "bopsc pins the tag of the app's own images from their `image`; change it there",
+                    )
+                } else {
+                    ("changes nothing", "give `new_name`, `new_tag` or `digest`")
+                };
+                self.report(
+                    Diagnostic::error(
+                        codes::B2006,
+                        format!("invalid value: image override of `{}`", over.name),
+                        value.span,
+                    )
+                    .with_label(label)
+                    .with_help(help),
+                );
+                continue;
+            }
+            out.push(over);
+        }
+        out
     }
 
     /// A non-negative count (`replicas`), `B2005` when negative.

@@ -46,6 +46,16 @@ pub(super) fn app_fields() -> Vec<FieldType> {
             Type::list(custom_resource()),
             FieldDefault::EmptyList,
         ),
+        defaulted(
+            "image_overrides",
+            Type::list(record(vec![
+                field("name", Type::String),
+                optional("new_name", Type::String),
+                optional("new_tag", Type::String),
+                optional("digest", Type::String),
+            ])),
+            FieldDefault::EmptyList,
+        ),
     ];
     fields.extend(container_fields());
     fields.extend(vec![

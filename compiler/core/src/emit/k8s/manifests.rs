@@ -105,10 +105,20 @@ pub(super) fn emit(model: &Model, app: &App, assets: &BTreeMap<String, String>, 
     objects::custom_resources(app, &mut dir);
     implicit_external_secrets(model, app, &mut dir);
 
-    let pins: Vec<Yaml> = images
+    let mut pins: Vec<Yaml> = images
         .pins()
         .map(|(name, tag)| Map::new().with("name", name).with("newTag", tag).into())
         .collect();
+    for over in &app.objects.image_overrides {
+        pins.push(
+            Map::new()
+                .with("name", &over.name)
+                .with_opt("newName", over.new_name.as_ref())
+                .with_opt("newTag", over.new_tag.as_ref())
+                .with_opt("digest", over.digest.as_ref())
+                .into(),
+        );
+    }
     let kustomization = Map::new()
         .with("apiVersion", "kustomize.config.k8s.io/v1beta1")
         .with("kind", "Kustomization")

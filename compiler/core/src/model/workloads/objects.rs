@@ -79,6 +79,23 @@ pub struct Objects {
     pub manifests: Vec<RawManifest>,
     /// Custom resources (`k8s.custom(...)`, `k8s.proxy_group(...)`, `k8s.postgres(...)`).
     pub custom_resources: Vec<CustomResource>,
+    /// kustomize `images` entries for images the app's other manifests name (raw or vendored
+    /// manifests): a new name, tag or digest for an image as those manifests spell it.
+    pub image_overrides: Vec<ImageOverride>,
+}
+
+/// A kustomize `images` entry: `name` as the manifests spell it, replaced by `new_name`, with
+/// `new_tag` or `digest`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImageOverride {
+    /// The image as the manifests name it (`grafana/loki`).
+    pub name: String,
+    /// The repository to use instead (`newName`).
+    pub new_name: Option<String>,
+    /// The tag to use (`newTag`).
+    pub new_tag: Option<String>,
+    /// The digest to pin (`digest`).
+    pub digest: Option<String>,
 }
 
 /// An object of a kind a CustomResourceDefinition adds, typed at its boundary: a `group/version`
