@@ -22,14 +22,14 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use bops_core::syntax::ast::{ItemKind, TypeExpr, TypeExprKind};
 use bops_core::FileId;
 use serde_json::{json, Map as JsonMap, Value as Json};
 
-use common::{bopsc, read, TempDir};
+use common::{bopsc, in_ci, read, workspace_root, TempDir};
 
 /// The standard library module under test.
 const MODULE: &str = "ansible";
@@ -73,14 +73,6 @@ const TYPE_EXCEPTIONS: &[(&str, &str, &str)] = &[
         "documented as a string, but it is a mapping of task keywords",
     ),
 ];
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn in_ci() -> bool {
-    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
-}
 
 /// The `ansible-doc` that `tests/validators/setup.sh` installed, or `None` (after printing the
 /// skip notice) when it is missing outside CI.

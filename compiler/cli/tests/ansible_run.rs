@@ -21,16 +21,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{bopsc, must, read, TempDir};
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// Whether this run is CI's (`CI` set to anything but empty, `0` or `false`).
-fn in_ci() -> bool {
-    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
-}
+use common::{bopsc, in_ci, must, read, workspace_root, TempDir};
 
 /// The validators' virtualenv `bin/`, or `None` (after the skip notice) when it is missing.
 fn venv_bin() -> Option<PathBuf> {

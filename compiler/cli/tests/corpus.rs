@@ -41,7 +41,7 @@ use std::process::Command;
 use serde_json::Value;
 
 use assertions::{assertions, members_reach, reach_name, split_endpoint};
-use common::{bopsc, must, read, TempDir};
+use common::{bopsc, in_ci, must, read, workspace_root, TempDir};
 use json::{json_diff, parse_hujson, parse_hujson_file};
 
 /// The number of assertions (`accept` and `deny` entries) of the corpus's ACL tests.
@@ -56,10 +56,6 @@ const TEST_CODES: [&str; 3] = ["B3050", "B3051", "B3052"];
 
 /// The Pulumi resource type of the tailnet policy.
 const ACL: &str = "tailscale:index/acl:Acl";
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
 
 fn example_dir() -> PathBuf {
     workspace_root().join("examples/blumeops")
@@ -80,11 +76,6 @@ fn corpus_tailnet() -> Option<PathBuf> {
         corpus.display()
     );
     Some(tailnet)
-}
-
-/// Whether this run is CI's (`CI` set to anything but empty, `0` or `false`).
-fn in_ci() -> bool {
-    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
 }
 
 /// Builds the example into a temporary directory and returns it with the Pulumi program's

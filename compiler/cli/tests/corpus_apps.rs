@@ -46,7 +46,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use common::{bopsc, files_under, must, read, TempDir};
+use common::{bopsc, files_under, in_ci, must, read, workspace_root, TempDir};
 use manifests::{
     differing_contents, normalize, opaque_data, parse_documents, Normalized, ObjectKey,
 };
@@ -68,11 +68,6 @@ const APPS: [(&str, &str); 8] = [
 /// The file names kustomize reads a directory's kustomization from.
 const KUSTOMIZATIONS: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
-/// The root of the workspace.
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
 /// The example that describes the corpus.
 fn example_dir() -> PathBuf {
     workspace_root().join("examples/blumeops")
@@ -92,11 +87,6 @@ fn corpus_root() -> Option<PathBuf> {
         corpus.display()
     );
     Some(corpus)
-}
-
-/// Whether this run is CI's (`CI` set to anything but empty, `0` or `false`).
-fn in_ci() -> bool {
-    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
 }
 
 /// The validators' `kubectl`, or `None` (after printing the skip notice) when it is not

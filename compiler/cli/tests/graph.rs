@@ -17,7 +17,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use common::{bopsc, TempDir};
+use common::{bopsc, in_ci, TempDir};
 
 const MANIFEST: &str = "[project]\nname = \"small\"\n\n[output]\nrepo = \"infra\"\n";
 
@@ -76,10 +76,6 @@ fn graph(dir: &Path, args: &[&str]) -> String {
     let run = bopsc(&all);
     assert_eq!(run.code, Some(0), "{}", run.dump());
     run.stdout
-}
-
-fn in_ci() -> bool {
-    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
 }
 
 #[test]

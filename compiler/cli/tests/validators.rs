@@ -18,11 +18,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{bopsc, TempDir};
-
-fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use common::{bopsc, in_ci, workspace_root, TempDir};
 
 /// Where setup.sh installed the validators.
 fn validators_prefix() -> PathBuf {
@@ -35,11 +31,6 @@ fn validators_prefix() -> PathBuf {
 fn validators_installed(prefix: &Path) -> bool {
     prefix.join("venv/bin/yamllint").is_file()
         && prefix.join("node/node_modules/@kubernetes-models").is_dir()
-}
-
-/// Whether this run is CI's (`CI` set to anything but empty, `0` or `false`).
-fn in_ci() -> bool {
-    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
 }
 
 /// Every directory under `examples/` with a `bops.toml`.

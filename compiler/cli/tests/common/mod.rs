@@ -136,3 +136,14 @@ pub fn read(path: &Path) -> String {
 pub fn must<T, E: std::fmt::Debug>(result: Result<T, E>, what: &str) -> T {
     result.unwrap_or_else(|e| panic!("cannot {what}: {e:?}"))
 }
+
+/// The workspace's root directory.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Whether this run is CI's (`CI` set to anything but empty, `0` or `false`): a test that needs
+/// a tool fails there when the tool is missing, and prints a loud skip notice elsewhere.
+pub fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
+}

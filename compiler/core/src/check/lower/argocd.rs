@@ -495,27 +495,9 @@ impl Checker<'_> {
         ok.then_some(entry)
     }
 
-    /// A count of 0 or more; `B2005` when negative.
+    /// A count of 0 or more; `B2005` when negative (the same rule as an app's `replicas`).
     fn non_negative(&mut self, value: &Value, what: &str) -> Option<u32> {
-        let V::Int(n) = value.kind else {
-            return None;
-        };
-        if let Ok(n) = u32::try_from(n) {
-            return Some(n);
-        }
-        self.report(
-            Diagnostic::error(
-                codes::B2005,
-                format!("`{what}` is out of range"),
-                value.span,
-            )
-            .with_label(if n < 0 {
-                format!("{n} is negative")
-            } else {
-                format!("{n} is more than {}", u32::MAX)
-            }),
-        );
-        None
+        self.count(value, what)
     }
 }
 
