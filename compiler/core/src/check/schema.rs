@@ -355,8 +355,25 @@ fn task_fields(handler: bool) -> Vec<FieldType> {
     fields
 }
 
-/// The fields of a declaration of this kind, as a record type with defaults.
+/// The fields of a declaration of this kind, as a record type with defaults. Built once per
+/// kind and thread: the app's schema alone is hundreds of nested fields, and every declaration
+/// is checked against its kind's (the types share their parts through `Rc`, so a copy is cheap).
 pub fn schema(kind: Kind) -> Type {
+    thread_local! {
+        static SCHEMAS: std::cell::RefCell<std::collections::BTreeMap<Kind, Type>> =
+            const { std::cell::RefCell::new(std::collections::BTreeMap::new()) };
+    }
+    SCHEMAS.with(|cache| {
+        cache
+            .borrow_mut()
+            .entry(kind)
+            .or_insert_with(|| build_schema(kind))
+            .clone()
+    })
+}
+
+/// Builds the schema of a kind; see [`schema`].
+fn build_schema(kind: Kind) -> Type {
     let selectors = || Type::list(selector());
     let refs = |k: Kind| Type::list(Type::Ref(k));
     let fields = match kind {
