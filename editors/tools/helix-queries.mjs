@@ -47,6 +47,7 @@ const CAPTURES = {
   'type.builtin': 'type.builtin',
   'property': 'variable.other.member',
   'operator': 'operator',
+  'attribute': 'attribute',
   'punctuation.bracket': 'punctuation.bracket',
   'punctuation.delimiter': 'punctuation.delimiter',
   'punctuation.special': 'punctuation.special',

@@ -77,6 +77,7 @@ module.exports = grammar({
     source_file: $ => repeat($._item),
 
     _item: $ => choice(
+      $.attribute,
       $.import,
       $.let_item,
       $.function_item,
@@ -84,6 +85,18 @@ module.exports = grammar({
       $.enum_item,
       $.declaration,
     ),
+
+    // `@allow(B3053, "reason")` before an item. The name follows `@` with no space, which tells
+    // it apart from the endpoint operator `@`, as the compiler does; the compiler decides which
+    // attributes exist and what their arguments mean.
+    attribute: $ => seq(
+      field('name', $.attribute_name),
+      optional(field('arguments', $.attribute_arguments)),
+    ),
+
+    attribute_name: _ => token(seq('@', /[A-Za-z_][A-Za-z0-9_]*/)),
+
+    attribute_arguments: $ => seq('(', sepTrailing($._expression, ','), ')'),
 
     // Items.
 

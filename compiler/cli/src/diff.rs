@@ -50,7 +50,8 @@ pub fn diff(args: &DiffArgs, style: Style) -> Result<Exit, Failure> {
                  check` there shows them",
                 counts_text(Counts {
                     errors: old_counts.errors,
-                    warnings: 0
+                    warnings: 0,
+                    silenced: 0,
                 })
             ),
             style.color,

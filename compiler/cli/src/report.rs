@@ -28,6 +28,8 @@ pub struct Counts {
     pub errors: usize,
     /// Warnings.
     pub warnings: usize,
+    /// Warnings an `@allow` silenced, counted apart.
+    pub silenced: usize,
 }
 
 impl Counts {
@@ -41,6 +43,7 @@ impl Counts {
         Counts {
             errors,
             warnings: compilation.diagnostics.len() - errors,
+            silenced: compilation.silenced,
         }
     }
 }
@@ -103,14 +106,19 @@ pub fn plural(n: usize, noun: &str) -> String {
     }
 }
 
-/// `3 errors, 1 warning`, or `1 warning`, or `no errors`.
+/// `3 errors, 1 warning`, or `1 warning`, or `no errors`; then `, 2 warnings silenced` when an
+/// `@allow` silenced some.
 pub fn counts_text(counts: Counts) -> String {
-    match (counts.errors, counts.warnings) {
+    let text = match (counts.errors, counts.warnings) {
         (0, 0) => "no errors".to_string(),
         (0, w) => plural(w, "warning"),
         (e, 0) => plural(e, "error"),
         (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+    };
+    if counts.silenced == 0 {
+        return text;
     }
+    format!("{text}, {} silenced", plural(counts.silenced, "warning"))
 }
 
 /// Writes to stderr; a closed stderr is not worth a crash.
@@ -126,10 +134,25 @@ mod tests {
 
     #[test]
     fn counts_read_as_english() {
-        let c = |errors, warnings| counts_text(Counts { errors, warnings });
+        let c = |errors, warnings| {
+            counts_text(Counts {
+                errors,
+                warnings,
+                silenced: 0,
+            })
+        };
         assert_eq!(c(0, 0), "no errors");
         assert_eq!(c(0, 1), "1 warning");
         assert_eq!(c(2, 0), "2 errors");
         assert_eq!(c(1, 3), "1 error, 3 warnings");
+        let silenced = |warnings, silenced| {
+            counts_text(Counts {
+                errors: 0,
+                warnings,
+                silenced,
+            })
+        };
+        assert_eq!(silenced(0, 1), "no errors, 1 warning silenced");
+        assert_eq!(silenced(2, 3), "2 warnings, 3 warnings silenced");
     }
 }

@@ -6,6 +6,7 @@
 //!   grammar (its `keywords` rules), and every highlight query highlights each of them;
 //! - the declaration kinds, builtin functions and builtin type names the grammars highlight are
 //!   the checker's (`check::schema::KINDS`, `check::builtins::NAMES`, `check::types`);
+//! - the item attributes (`syntax::ATTRIBUTES`) are read and highlighted by both grammars;
 //! - every VS Code snippet, its placeholders filled with their defaults, parses without a
 //!   diagnostic.
 //!
@@ -140,6 +141,56 @@ fn any_of_lists(query: &str) -> Vec<BTreeSet<String>> {
         rest = &rest[end..];
     }
     lists
+}
+
+/// The item attributes (`@allow`) are highlighted by both grammars, and each one is exercised by
+/// their assertion tests: tree-sitter's highlight test and the TextMate scope test write it with
+/// its arguments, and both highlight queries capture the attribute's name.
+#[test]
+fn attributes_are_highlighted() {
+    assert!(!syntax::ATTRIBUTES.is_empty());
+    let grammar = json("tree-sitter-bops/src/grammar.json");
+    assert!(
+        grammar["rules"]["attribute"].is_object() && grammar["rules"]["attribute_name"].is_object(),
+        "the tree-sitter grammar has no `attribute` rule"
+    );
+    let textmate = json("vscode/syntaxes/bops.tmLanguage.json");
+    let top: Vec<&str> = textmate["patterns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|pattern| pattern["include"].as_str())
+        .collect();
+    assert!(
+        top.contains(&"#attribute") && textmate["repository"]["attribute"].is_object(),
+        "the TextMate grammar does not read attributes at the top level"
+    );
+    for query in HIGHLIGHT_QUERIES {
+        assert!(
+            read(query).contains("name: (attribute_name) @attribute)"),
+            "{query} does not highlight attribute names"
+        );
+    }
+    let tree_sitter_test = read("tree-sitter-bops/test/highlight/items.bops");
+    let textmate_test = read("vscode/test/items.test.bops");
+    for name in syntax::ATTRIBUTES {
+        // Both grammars read an attribute name as `[A-Za-z_][A-Za-z0-9_]*`.
+        assert!(
+            name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+            "`@{name}` is not a name the grammars read"
+        );
+        let written = format!("\n@{name}(");
+        for (what, text) in [
+            ("tree-sitter's highlight test", &tree_sitter_test),
+            ("the TextMate scope test", &textmate_test),
+        ] {
+            assert!(
+                text.contains(&written),
+                "{what} does not exercise `@{name}(...)`"
+            );
+        }
+    }
 }
 
 /// The highlight queries: tree-sitter's (also Neovim's) and Helix's.

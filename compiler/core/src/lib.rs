@@ -11,7 +11,8 @@
 //!    declarations into the [`model`].
 //! 4. [`rules`]: the consistency checks over the model, within and across the tailnet, hosts and
 //!    workloads; when checking found no error, also the policy's tests, evaluated with
-//!    [`policy`].
+//!    [`policy`]. Then the `@allow` attributes silence the warnings they name
+//!    ([`diagnostic::suppress`]).
 //! 5. [`emit`]: the Pulumi, Ansible and Kubernetes/Argo CD files, each a pure function of the model.
 //!
 //! [`compile`] runs them all. A stage that finds errors still returns what it could build, so that
@@ -81,6 +82,8 @@ pub struct Compilation {
     pub model: Option<model::Model>,
     /// The generated files; `None` when there is any error.
     pub outputs: Option<Outputs>,
+    /// How many warnings an `@allow` silenced; they are not in [`Compilation::diagnostics`].
+    pub silenced: usize,
 }
 
 impl Compilation {
@@ -100,9 +103,16 @@ pub fn compile(input: &Input) -> Compilation {
     let checked_cleanly = !diagnostic::has_errors(&diagnostics);
     diagnostics.extend(rules::check(&model));
     diagnostics.extend(rules::check_role_files(&model, &input.assets));
+    diagnostics.extend(rules::check_sources(&model, &project));
+    diagnostics.extend(rules::check_literals(&project, &model));
     if checked_cleanly {
         diagnostics.extend(rules::check_policy(&model));
     }
+    // Every stage has reported: `@allow` attributes silence what they name, in one place for
+    // every consumer. Duplicates are dropped first so that each silenced warning counts once.
+    sort_diagnostics(&mut diagnostics, &sources);
+    let files = project.modules.iter().map(|module| &module.ast);
+    let silenced = diagnostic::suppress::apply(files, &mut diagnostics, checked_cleanly);
 
     let outputs = if diagnostic::has_errors(&diagnostics) {
         None
@@ -115,6 +125,7 @@ pub fn compile(input: &Input) -> Compilation {
         diagnostics,
         model: Some(model),
         outputs,
+        silenced,
     }
 }
 

@@ -65,6 +65,7 @@ fn host(name: &str) -> Host {
         },
         ports: Default::default(),
         host_vars_file: false,
+        access: Default::default(),
     }
 }
 

@@ -220,6 +220,7 @@ impl Tn {
             },
             ports: Default::default(),
             host_vars_file: false,
+            access: Default::default(),
         });
         self
     }

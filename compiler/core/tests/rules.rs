@@ -117,6 +117,7 @@ fn b3010_every_later_claim_points_at_the_first() {
         annotations: IndexMap::new(),
         proxy_group: None,
         proxy_class: None,
+        audience: None,
         span: fx.src.span(file, "hostname = \"FEED\""),
     });
     fx.model.hosts.push(feed);

@@ -163,7 +163,7 @@ impl<'a> Checker<'a> {
             (Type::String, V::Str(_))
             | (Type::Int, V::Int(_))
             | (Type::Bool, V::Bool(_))
-            | (Type::SecretKey, V::SecretKey { .. })
+            | (Type::SecretKey, V::SecretKey { .. } | V::SecretText(_))
             | (Type::Endpoint, V::Endpoint { .. })
             | (Type::PortSpec, V::PortSpec { .. })
             | (Type::Autogroup, V::Autogroup(_))
@@ -383,7 +383,7 @@ fn fail(out: &mut Vec<Diagnostic>, diagnostic: Diagnostic, span: Span) -> Value 
 /// value never enters a plain field.
 pub fn mismatch(value: &Value, ty: &Type, cx: Cx<'_>) -> Diagnostic {
     let (code, message) = match &value.kind {
-        V::SecretKey { .. } => (
+        V::SecretKey { .. } | V::SecretText(_) => (
             codes::B2007,
             format!(
                 "secret used where a plain value is needed: expected `{ty}`, found {}",
@@ -406,10 +406,7 @@ pub fn mismatch(value: &Value, ty: &Type, cx: Cx<'_>) -> Diagnostic {
     }
     match (&value.kind, ty.unnamed()) {
         (V::Str(_), Type::Port | Type::Int) => d.with_help("write the number without quotes"),
-        (V::SecretKey { .. }, _) => d.with_help(
-            "a secret key is only accepted where the type allows a `SecretKey` (an app's `env`, \
-             role arguments, `vars`)",
-        ),
+        (V::SecretKey { .. } | V::SecretText(_), _) => d.with_help(super::ops::SECRET_TEXT_PLACES),
         _ => d,
     }
 }
@@ -507,7 +504,7 @@ pub fn shape_matches(value: &Value, ty: &Type) -> bool {
         | (Type::Int | Type::Port | Type::Quantity, V::Int(_))
         | (Type::Duration | Type::Quantity, V::Unit { .. })
         | (Type::Bool, V::Bool(_))
-        | (Type::SecretKey, V::SecretKey { .. })
+        | (Type::SecretKey, V::SecretKey { .. } | V::SecretText(_))
         | (Type::Endpoint, V::Endpoint { .. })
         | (Type::PortSpec, V::PortSpec { .. } | V::Any)
         | (Type::Autogroup, V::Autogroup(_))

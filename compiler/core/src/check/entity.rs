@@ -231,6 +231,33 @@ impl<'a> Checker<'a> {
                     _ => text(fqdn),
                 };
             }
+            (Kind::Forge, "host") => {
+                let web = string_field(&entity.fields, "web").unwrap_or_default();
+                return match crate::model::forge::url_host(web) {
+                    Some(host) => text(host.to_string()),
+                    None => Value::error(span),
+                };
+            }
+            (Kind::Record, "fqdn") => {
+                let zone = match entity.fields.get("zone").map(|f| &f.value.kind) {
+                    Some(V::Entity(Kind::Zone, zone)) => zone.clone(),
+                    _ => return Value::error(span),
+                };
+                let relative = string_field(&entity.fields, "name")
+                    .unwrap_or(name)
+                    .to_string();
+                let domain = self.entity_field(Kind::Zone, &zone, "domain", field_span, span);
+                return match domain.kind {
+                    V::Str(domain) if relative == "@" => text(domain),
+                    V::Str(domain) => text(format!("{relative}.{domain}")),
+                    _ => Value::error(span),
+                };
+            }
+            (Kind::Repo, "url" | "https_url" | "web_url") => {
+                if let Some(value) = self.repo_url(&entity, name, field, field_span, span) {
+                    return value;
+                }
+            }
             (Kind::App, "service") => {
                 let namespace = string_field(&entity.fields, "namespace").unwrap_or(name);
                 // An app without an image names the first Service its chart produces.
@@ -270,6 +297,58 @@ impl<'a> Checker<'a> {
             self.no_field(&entity.fields, field, field_span, &what);
         }
         Value::error(span)
+    }
+
+    /// `repo.X.url`, `https_url` and `web_url` of a repository on a forge, derived from the
+    /// forge's URLs and the repository's path by the functions the lowering uses. `None` when
+    /// the repository has no forge and the field is its own `url`; `B2008` for the other two.
+    fn repo_url(
+        &mut self,
+        entity: &Entity,
+        name: &str,
+        field: &str,
+        field_span: Span,
+        span: Span,
+    ) -> Option<Value> {
+        let forge = match entity.fields.get("forge").map(|f| &f.value.kind) {
+            Some(V::Entity(Kind::Forge, forge)) => forge.clone(),
+            Some(V::Error) => return Some(Value::error(span)),
+            _ if field == "url" => return None,
+            _ => {
+                if entity.clean {
+                    self.report(
+                        Diagnostic::error(
+                            codes::B2008,
+                            format!("`repo.{name}` has no `{field}`"),
+                            field_span,
+                        )
+                        .with_label(format!("`repo {name}` is not declared on a forge"))
+                        .with_help("declare the repository on its forge, `forge = forge.NAME, path = \"owner/name\"`, to derive its other URLs; or use `url`"),
+                    );
+                }
+                return Some(Value::error(span));
+            }
+        };
+        let (Some(path), Some(index)) = (
+            string_field(&entity.fields, "path"),
+            self.entity_index
+                .get(&(Kind::Forge, forge.clone()))
+                .copied(),
+        ) else {
+            // A forge without a path is reported when the repository is lowered (B3114).
+            return Some(Value::error(span));
+        };
+        let path = path.to_string();
+        let forge = self.entity_fields(index, span)?;
+        let Some(web) = string_field(&forge.fields, "web") else {
+            return Some(Value::error(span));
+        };
+        let url = match field {
+            "https_url" => crate::model::forge::https_url(web, &path),
+            "web_url" => crate::model::forge::web_url(web, &path),
+            _ => crate::model::forge::clone_url(web, string_field(&forge.fields, "ssh"), &path),
+        };
+        Some(Value::new(V::Str(url), span))
     }
 
     /// The tailnet's domain, for a derived FQDN; `B2008` when no tailnet is declared.

@@ -69,6 +69,12 @@ impl<'a> Checker<'a> {
         if matches!(object.kind, ExprKind::SelfRef) {
             return self.self_field(object.span, name, span);
         }
+        // `host.X.ports.NAME` is noted for the locality check (B3124).
+        if let ExprKind::Field(host, ports) = &object.kind {
+            if ports.name == "ports" && !matches!(host.kind, ExprKind::SelfRef) {
+                return self.host_port_field(host, ports, object.span, name, span);
+            }
+        }
         let object = self.eval(object);
         self.field(object, name, span)
     }
@@ -171,11 +177,11 @@ impl<'a> Checker<'a> {
     }
 
     fn eval_string(&mut self, parts: &'a [ast::StrPart], span: Span) -> Value {
-        let mut text = String::new();
+        let mut text = ops::Interpolation::default();
         let mut failed = false;
         for part in parts {
             match part {
-                ast::StrPart::Lit(s) => text.push_str(s),
+                ast::StrPart::Lit(s) => text.literal(s),
                 ast::StrPart::Interp(expr) => {
                     let mut value = self.eval(expr);
                     if value.is_error() {
@@ -183,12 +189,9 @@ impl<'a> Checker<'a> {
                         continue;
                     }
                     value.span = expr.span;
-                    match ops::text(&value) {
-                        Ok(s) => text.push_str(&s),
-                        Err(d) => {
-                            self.report(*d);
-                            failed = true;
-                        }
+                    if let Err(d) = text.value(&value) {
+                        self.report(*d);
+                        failed = true;
                     }
                 }
             }
@@ -196,7 +199,7 @@ impl<'a> Checker<'a> {
         if failed {
             return Value::error(span);
         }
-        Value::new(V::Str(text), span)
+        text.finish(span)
     }
 
     /// Evaluates a record literal; for a declaration's body (`this`), every field is also made

@@ -21,6 +21,7 @@ pub mod call;
 pub mod conform;
 pub mod entity;
 pub mod eval;
+pub mod locality;
 pub mod lower;
 pub mod ops;
 pub mod resolve;
@@ -260,6 +261,8 @@ pub struct Checker<'a> {
     pub active: Vec<(Target, Span)>,
     /// How deep evaluation may go.
     pub limits: Limits,
+    /// Reads of host ports and uses of `let`s, for the locality check ([`locality`]).
+    pub reads: locality::Reads,
 }
 
 impl<'a> Checker<'a> {
@@ -283,6 +286,7 @@ impl<'a> Checker<'a> {
             nesting_reported: false,
             active: Vec::new(),
             limits,
+            reads: locality::Reads::default(),
         }
     }
 

@@ -6,6 +6,7 @@ use super::types::Type;
 use super::value::{unit_text, Record, Value, V};
 use super::{Checker, Item};
 use crate::diagnostic::{codes, Diagnostic};
+use crate::model::{SecretRef, TextPart};
 use crate::source::Span;
 use crate::syntax::ast::{self, BinOp, Expr, UnOp};
 
@@ -273,8 +274,83 @@ pub fn equal(a: &Value, b: &Value) -> bool {
     }
 }
 
+/// An interpolated string as its pieces are evaluated. It stays plain text until a secret key (or
+/// a secret text) is interpolated; from then on it is a secret text, a template whose holes are
+/// the secret references, so that no secret value ever becomes a plain string.
+#[derive(Debug, Default)]
+pub struct Interpolation {
+    /// The pieces so far, adjacent literal pieces merged.
+    parts: Vec<TextPart>,
+}
+
+impl Interpolation {
+    /// Adds literal text.
+    pub fn literal(&mut self, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        if let Some(TextPart::Text(last)) = self.parts.last_mut() {
+            last.push_str(text);
+            return;
+        }
+        self.parts.push(TextPart::Text(text.to_string()));
+    }
+
+    /// Adds an interpolated value: a secret key becomes a hole, the pieces of a secret text are
+    /// taken over, anything else adds its text (or fails as [`text`] does).
+    pub fn value(&mut self, value: &Value) -> Result<(), Box<Diagnostic>> {
+        match &value.kind {
+            V::SecretKey { secret, key } => {
+                self.parts.push(TextPart::Secret(SecretRef {
+                    secret: secret.clone(),
+                    key: key.clone(),
+                }));
+            }
+            V::SecretText(parts) => {
+                for part in parts {
+                    match part {
+                        TextPart::Text(literal) => self.literal(literal),
+                        TextPart::Secret(_) => self.parts.push(part.clone()),
+                    }
+                }
+            }
+            _ => self.literal(&text(value)?),
+        }
+        Ok(())
+    }
+
+    /// The value of the whole string: a plain string when no secret was interpolated, the secret
+    /// key itself when the string is nothing but one (`"${secret.x.y}"`), a secret text otherwise.
+    pub fn finish(self, span: Span) -> Value {
+        let holes = TextPart::secrets(&self.parts).count();
+        if holes == 0 {
+            let mut text = String::new();
+            for part in &self.parts {
+                if let TextPart::Text(literal) = part {
+                    text.push_str(literal);
+                }
+            }
+            return Value::new(V::Str(text), span);
+        }
+        if let [TextPart::Secret(secret_ref)] = self.parts.as_slice() {
+            let kind = V::SecretKey {
+                secret: secret_ref.secret.clone(),
+                key: secret_ref.key.clone(),
+            };
+            return Value::new(kind, span);
+        }
+        Value::new(V::SecretText(self.parts), span)
+    }
+}
+
+/// Where a secret or a secret text is accepted, for the help of a `B2007`.
+pub const SECRET_TEXT_PLACES: &str = "a secret key, or a string that interpolates one (a secret \
+    text), is accepted only where a `SecretKey` is: an app's `env`, role and module arguments, \
+    host, group and task `vars`";
+
 /// The text of a value inside a string: strings, numbers, bools, units, enum variants, and
-/// references (`tag:x` for a tag, the name for a host or an app). A secret key is `B2007`.
+/// references (`tag:x` for a tag, the name for a host or an app). A secret key or a secret text
+/// is `B2007`: this is for places that need plain text (`str`, `join`).
 pub fn text(value: &Value) -> Result<String, Box<Diagnostic>> {
     let text = match &value.kind {
         V::Str(s) => s.clone(),
@@ -292,14 +368,16 @@ pub fn text(value: &Value) -> Result<String, Box<Diagnostic>> {
         V::LocalpartAt(domain) => format!("localpart:*@{domain}"),
         V::Entity(_, name) => name.clone(),
         V::Autogroup(name) => format!("autogroup:{name}"),
-        V::SecretKey { secret, key } => {
-            return Err(Box::new(Diagnostic::error(
-                codes::B2007,
-                "a secret cannot be interpolated",
-                value.span,
-            )
-            .with_label(format!("`secret.{secret}.{key}` would be written out as text"))
-            .with_help("use it as a whole value where secrets are allowed (an app's `env`, a role argument, `vars`)")));
+        V::SecretKey { .. } | V::SecretText(_) => {
+            return Err(Box::new(
+                Diagnostic::error(
+                    codes::B2007,
+                    "secret used where plain text is needed",
+                    value.span,
+                )
+                .with_label(format!("{} would be written out as text", value.describe()))
+                .with_help(SECRET_TEXT_PLACES),
+            ));
         }
         _ => {
             return Err(Box::new(

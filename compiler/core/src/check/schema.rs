@@ -43,6 +43,8 @@ pub enum Kind {
     Cluster,
     /// `repo`
     Repo,
+    /// `forge`: a Git forge repositories live on.
+    Forge,
     /// `secret`
     Secret,
     /// `app`
@@ -97,6 +99,7 @@ pub const KINDS: &[Kind] = &[
     Kind::HostGroup,
     Kind::Role,
     Kind::Cluster,
+    Kind::Forge,
     Kind::Repo,
     Kind::Secret,
     Kind::App,
@@ -122,6 +125,7 @@ impl Kind {
             Kind::Role => "role",
             Kind::Cluster => "cluster",
             Kind::Repo => "repo",
+            Kind::Forge => "forge",
             Kind::Secret => "secret",
             Kind::App => "app",
             Kind::AuthKey => "authkey",
@@ -154,6 +158,7 @@ impl Kind {
             Kind::Role => "Role",
             Kind::Cluster => "Cluster",
             Kind::Repo => "Repo",
+            Kind::Forge => "Forge",
             Kind::Secret => "Secret",
             Kind::App => "App",
             Kind::AuthKey => "AuthKey",
@@ -490,6 +495,15 @@ fn build_schema(kind: Kind) -> Type {
             defaulted("vars", Type::map(Type::Any), FieldDefault::EmptyRecord),
             defaulted("ports", Type::map(Type::Port), FieldDefault::EmptyRecord),
             defaulted("host_vars_file", Type::Bool, FieldDefault::Bool(false)),
+            // Where Ansible runs from, how it logs in, and the ports only the host may use
+            // (`rules::host_access`, `check::locality`).
+            defaulted("controller", Type::Bool, FieldDefault::Bool(false)),
+            defaulted(
+                "ssh",
+                Type::Union(vec![Type::Literal("tailscale"), Type::Literal("openssh")]),
+                FieldDefault::Str("tailscale"),
+            ),
+            defaulted("local_ports", strings(), FieldDefault::EmptyList),
         ]
         .into_iter()
         .chain(play_fields())
@@ -504,10 +518,14 @@ fn build_schema(kind: Kind) -> Type {
         .collect(),
         Kind::Role => vec![optional("source", Type::String)],
         Kind::Cluster => workloads::cluster_fields(),
+        // A repository is a clone URL, or a path on a declared forge that derives it.
         Kind::Repo => vec![
-            field("url", Type::String),
+            optional("url", Type::String),
+            optional("forge", Type::Ref(Kind::Forge)),
+            optional("path", Type::String),
             defaulted("revision", Type::String, FieldDefault::Str("main")),
         ],
+        Kind::Forge => vec![field("web", Type::String), optional("ssh", Type::String)],
         Kind::Secret => vec![
             field("vault", Type::String),
             field("item", Type::String),

@@ -277,6 +277,7 @@ impl<'a> Checker<'a> {
 
     /// The value of a top-level `let`, evaluated once; `at` is the reference that needs it.
     pub fn let_value(&mut self, index: usize, at: Span) -> Value {
+        self.note_let_use(index);
         let Some(slot) = self.lets.get(index) else {
             return Value::error(at);
         };

@@ -8,7 +8,7 @@
 use indexmap::IndexMap;
 
 use super::schema::Kind;
-use crate::model::{PortRange, Proto};
+use crate::model::{PortRange, Proto, TextPart};
 use crate::project::ModuleId;
 use crate::source::Span;
 
@@ -76,6 +76,10 @@ pub enum V {
         /// The key.
         key: String,
     },
+    /// A string that interpolates secret keys, `"TOKEN=${secret.forgejo.runner_reg}"`: a
+    /// template whose holes are secret references, accepted where a secret key is and never
+    /// where plain text is needed.
+    SecretText(Vec<TextPart>),
     /// A destination at a port.
     Endpoint {
         /// The destination (a selector value).
@@ -186,6 +190,7 @@ impl Value {
             V::KindNamespace(kind) => format!("the `{}` namespace", kind.keyword()),
             V::Entity(kind, name) => format!("{} `{}.{name}`", kind.type_name(), kind.keyword()),
             V::SecretKey { secret, key } => format!("SecretKey `secret.{secret}.{key}`"),
+            V::SecretText(parts) => format!("secret text `{}`", TextPart::describe(parts)),
             V::Endpoint { .. } => "Endpoint".to_string(),
             V::PortSpec { .. } => "PortSpec".to_string(),
             V::AutogroupNamespace => "the `autogroup` namespace".to_string(),

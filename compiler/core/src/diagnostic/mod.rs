@@ -7,6 +7,7 @@
 
 pub mod codes;
 pub mod render;
+pub mod suppress;
 
 pub use codes::Code;
 

@@ -65,6 +65,7 @@ pub fn data(value: &Data) -> String {
                 .join(", ")
         ),
         Data::Secret(reference) => format!("secret.{}.{}", reference.secret, reference.key),
+        Data::SecretText(parts) => crate::model::TextPart::describe(parts),
     }
 }
 

@@ -2,7 +2,7 @@
 //! replicas, ports, exposure). It names few fields on purpose, the ones a reviewer looks for
 //! first; every other difference of an app still shows as `other settings`.
 
-use crate::model::{App, Cluster, Container, Model, Repo, Secret};
+use crate::model::{App, Cluster, Container, Forge, Model, Repo, Secret};
 
 use super::text::{list, optional, push_change, push_list_change};
 use super::{compare, Change, Kind, Noun};
@@ -11,6 +11,7 @@ use super::{compare, Change, Kind, Noun};
 pub fn diff(old: &Model, new: &Model) -> Vec<Change> {
     let mut out = Vec::new();
     compare(&mut out, &CLUSTER, &old.clusters, &new.clusters);
+    compare(&mut out, &FORGE, &old.forges, &new.forges);
     compare(&mut out, &REPO, &old.repos, &new.repos);
     compare(&mut out, &SECRET, &old.secrets, &new.secrets);
     compare(&mut out, &APP, &old.apps, &new.apps);
@@ -29,6 +30,29 @@ const CLUSTER: Kind<Cluster> = Kind {
     details: |a, b| {
         let mut out = Vec::new();
         push_change(&mut out, "server", &a.server, &b.server);
+        out
+    },
+    elsewhere: None,
+};
+
+const FORGE: Kind<Forge> = Kind {
+    noun: Noun {
+        keyword: "forge",
+        one: "forge",
+        many: "forges",
+    },
+    name: |f| &f.name,
+    origin: |f| Some(&f.origin),
+    gist: |f| f.web.clone(),
+    details: |a, b| {
+        let mut out = Vec::new();
+        push_change(&mut out, "web", &a.web, &b.web);
+        push_change(
+            &mut out,
+            "ssh",
+            a.ssh.as_deref().unwrap_or("none"),
+            b.ssh.as_deref().unwrap_or("none"),
+        );
         out
     },
     elsewhere: None,

@@ -58,3 +58,20 @@ pub fn put(out: &mut Outputs, path: impl Into<String>, contents: String, origins
     sources.dedup();
     out.insert(path.into(), OutputFile { contents, sources });
 }
+
+/// Literal text for a template language whose tags open with `{{`, `{%` or `{#` (Jinja, Go's
+/// `text/template`): each `{` followed by `{`, `%` or `#`, or ending the text (where a hole's own
+/// braces may follow), replaced by `escaped`, an expression that renders a `{`.
+pub(crate) fn escape_braces(text: &str, escaped: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let opens = c == '{' && matches!(chars.peek(), None | Some('{' | '%' | '#'));
+        if opens {
+            out.push_str(escaped);
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

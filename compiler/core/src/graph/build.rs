@@ -24,6 +24,17 @@ pub(super) fn graph(model: &Model) -> Graph {
     }
 }
 
+/// Every secret field the declarations of a model read, as (secret, key), collected on the way
+/// to the same `reads` edges the graph draws, so the two never disagree.
+pub(super) fn secret_keys_read(model: &Model) -> BTreeSet<(String, String)> {
+    let mut builder = Builder::default();
+    nodes(model, &mut builder);
+    tailnet_edges(model, &mut builder);
+    hosts_edges(model, &mut builder);
+    workloads_edges(model, &mut builder);
+    builder.keys
+}
+
 /// The graph under construction, with the indices that keep lookups and ids unique.
 #[derive(Default)]
 struct Builder {
@@ -35,6 +46,9 @@ struct Builder {
     ids: BTreeSet<String>,
     /// The edges added so far, so that a reference written twice is drawn once.
     seen: BTreeSet<(usize, usize, &'static str)>,
+    /// Every secret field read, (secret, key): finer than the `reads` edges, for the rule that
+    /// finds keys nothing reads.
+    keys: BTreeSet<(String, String)>,
 }
 
 impl Builder {
@@ -105,6 +119,8 @@ impl Builder {
     /// Adds a `reads` reference to the secret of each secret reference.
     fn secrets<'a>(&mut self, from: (Kind, &str), refs: impl IntoIterator<Item = &'a SecretRef>) {
         for secret_ref in refs {
+            self.keys
+                .insert((secret_ref.secret.clone(), secret_ref.key.clone()));
             self.edge(from, (Kind::Secret, &secret_ref.secret), "reads");
         }
     }
@@ -190,6 +206,9 @@ fn nodes(model: &Model, b: &mut Builder) {
     }
     for cluster in &model.clusters {
         b.node(Kind::Cluster, &cluster.name, Workloads);
+    }
+    for forge in &model.forges {
+        b.node(Kind::Forge, &forge.name, Workloads);
     }
     for repo in &model.repos {
         b.node(Kind::Repo, &repo.name, Workloads);
@@ -382,6 +401,7 @@ fn play_secrets<'m>(play: &'m Play, out: &mut Vec<&'m SecretRef>) {
 fn data_secrets<'m>(value: &'m Data, out: &mut Vec<&'m SecretRef>) {
     match value {
         Data::Secret(secret_ref) => out.push(secret_ref),
+        Data::SecretText(parts) => out.extend(crate::model::TextPart::secrets(parts)),
         Data::List(items) => {
             for item in items {
                 data_secrets(item, out);
@@ -409,6 +429,11 @@ fn workloads_edges(model: &Model, b: &mut Builder) {
             );
         }
     }
+    for repo in &model.repos {
+        if let Some(forge) = &repo.forge {
+            b.edge((Kind::Repo, &repo.name), (Kind::Forge, forge), "on");
+        }
+    }
     for app in &model.apps {
         let from = (Kind::App, app.name.as_str());
         b.edge(from, (Kind::Cluster, &app.cluster), "runs on");
@@ -421,8 +446,12 @@ fn workloads_edges(model: &Model, b: &mut Builder) {
         let mut refs = Vec::new();
         for container in app.all_containers() {
             for var in &container.env {
-                if let EnvValue::Secret(secret_ref) = &var.value {
-                    refs.push(secret_ref);
+                match &var.value {
+                    EnvValue::Secret(secret_ref) => refs.push(secret_ref),
+                    EnvValue::SecretText(parts) => {
+                        refs.extend(crate::model::TextPart::secrets(parts));
+                    }
+                    _ => {}
                 }
             }
         }

@@ -94,6 +94,12 @@ impl Graph {
         build::graph(model)
     }
 
+    /// Every secret field that a declaration of the model reads, as (secret, key): the keys
+    /// behind the graph's `reads` edges.
+    pub fn secret_keys_read(model: &Model) -> std::collections::BTreeSet<(String, String)> {
+        build::secret_keys_read(model)
+    }
+
     /// The part of the graph about some layers: their declarations, the references that start or
     /// end at one of them, and, as context, the declarations of other layers at the far end of
     /// those references. References between two context declarations are left out.

@@ -41,6 +41,43 @@ pub struct Host {
     /// Whether the connection settings (`ansible_user`, ...) go to `host_vars/<host>.yml` rather
     /// than into the host's entry in `hosts.yml`.
     pub host_vars_file: bool,
+    /// How Ansible reaches the host and which of its ports only the host itself may use.
+    pub access: HostAccess,
+}
+
+/// How the host is reached over SSH, whether Ansible runs from it, and which of its ports are
+/// bound to localhost; the rules in `rules::host_access` and the checker's locality check read it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HostAccess {
+    /// Where `controller = true` was written, when the host is the machine Ansible runs from.
+    pub controller: Option<Span>,
+    /// The SSH server the host runs.
+    pub ssh: SshServer,
+    /// Where `ssh` was written, if it was.
+    pub ssh_span: Option<Span>,
+    /// The ports of `ports` bound to localhost, which only the host itself may use.
+    pub local_ports: Vec<LocalPort>,
+}
+
+/// The SSH server a host runs, which decides whether the policy's SSH rules apply to it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SshServer {
+    /// Tailscale SSH: the tailnet's SSH rules decide who logs in as whom, and the network must
+    /// let the client reach TCP port 22.
+    #[default]
+    Tailscale,
+    /// The host's own SSH daemon (macOS, where the Tailscale app cannot serve SSH, or a NAS):
+    /// only the network grant on TCP port 22 matters to the tailnet; the daemon checks the keys.
+    OpenSsh,
+}
+
+/// A port of a host that is bound to localhost.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LocalPort {
+    /// The port's name in `ports`.
+    pub name: String,
+    /// Where the name was written in `local_ports`.
+    pub span: Span,
 }
 
 /// The play of a host's or a group's playbook, `playbooks/<name>.yml`.

@@ -38,6 +38,8 @@ pub struct Model {
     pub networks: Vec<Network>,
     /// `ipsets`.
     pub ip_sets: Vec<IpSet>,
+    /// Tailscale Services (`svc:NAME`), each a tailnet hostname of its own.
+    pub services: Vec<VipService>,
     /// `autoApprovers`.
     pub auto_approvers: Vec<AutoApprover>,
     /// `nodeAttrs`.
@@ -60,6 +62,8 @@ pub struct Model {
     pub roles: Vec<Role>,
     /// Kubernetes clusters that Argo CD deploys to.
     pub clusters: Vec<Cluster>,
+    /// Git forges the repositories live on.
+    pub forges: Vec<Forge>,
     /// Git repositories (the one holding the generated files is `Project::repo`).
     pub repos: Vec<Repo>,
     /// 1Password items.
@@ -117,6 +121,44 @@ pub enum Data {
     Map(IndexMap<String, Data>),
     /// A reference to one field of a 1Password item; never its value.
     Secret(SecretRef),
+    /// A text built around secrets (`"TOKEN=${secret.forgejo.runner_reg}"`): literal pieces and
+    /// references, which the targets put together where the secrets are read, never here.
+    SecretText(Vec<TextPart>),
+}
+
+/// One piece of a secret text.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum TextPart {
+    /// Literal text, written as it is (a target's template syntax in it is escaped).
+    Text(String),
+    /// A hole filled with the value of a secret field.
+    Secret(SecretRef),
+}
+
+impl TextPart {
+    /// The secret fields a secret text refers to, in order, with repeats.
+    pub fn secrets(parts: &[TextPart]) -> impl Iterator<Item = &SecretRef> {
+        parts.iter().filter_map(|part| match part {
+            TextPart::Secret(secret_ref) => Some(secret_ref),
+            TextPart::Text(_) => None,
+        })
+    }
+
+    /// How a secret text reads in a message or a summary: `"TOKEN=${secret.forgejo.runner_reg}"`.
+    pub fn describe(parts: &[TextPart]) -> String {
+        let mut text = String::from("\"");
+        for part in parts {
+            match part {
+                TextPart::Text(literal) => text.push_str(literal),
+                TextPart::Secret(secret_ref) => text.push_str(&format!(
+                    "${{secret.{}.{}}}",
+                    secret_ref.secret, secret_ref.key
+                )),
+            }
+        }
+        text.push('"');
+        text
+    }
 }
 
 /// A reference to one field of a declared secret.
@@ -129,12 +171,14 @@ pub struct SecretRef {
 }
 
 mod argocd;
+pub mod forge;
 mod hosts;
 mod spans;
 mod tailnet;
 mod workloads;
 
 pub use argocd::*;
+pub use forge::Forge;
 pub use hosts::*;
 pub use spans::*;
 pub use tailnet::*;

@@ -340,6 +340,16 @@ pub struct Network {
     pub address: String,
 }
 
+/// A Tailscale Service (`svc:NAME`): a virtual IP with a MagicDNS name of its own,
+/// `NAME.<tailnet domain>`, hosted by the devices that advertise it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VipService {
+    /// Where it was declared.
+    pub origin: Origin,
+    /// The service's name, without `svc:`; also its tailnet hostname.
+    pub name: String,
+}
+
 /// An IP set (`ipsets`): addresses and ranges combined, minus others.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct IpSet {

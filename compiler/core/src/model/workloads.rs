@@ -4,11 +4,13 @@ use indexmap::IndexMap;
 
 use crate::source::Span;
 
-use super::{Origin, SecretRef, Selector};
+use super::{Data, Origin, SecretRef, Selector};
 
+mod carried;
 mod objects;
 mod pod;
 
+pub use carried::*;
 pub use objects::*;
 pub use pod::*;
 
@@ -31,6 +33,10 @@ pub struct Cluster {
     pub proxy_group: Option<String>,
     /// The Tailscale ProxyClass its Ingresses use by default, if any.
     pub proxy_class: Option<String>,
+    /// The tags the cluster's Tailscale operator gives the proxies it creates when a resource
+    /// names none (its `PROXY_TAGS`, the Helm value `proxyConfig.defaultTags`); `None` when not
+    /// declared, and then what those proxies carry is unknown.
+    pub proxy_tags: Option<Vec<Selector>>,
     /// The name Argo CD knows the cluster by; when set, Applications name their destination by
     /// it rather than by `server`.
     pub destination_name: Option<String>,
@@ -43,8 +49,10 @@ pub struct Repo {
     pub origin: Origin,
     /// The declaration's name.
     pub name: String,
-    /// The clone URL.
+    /// The clone URL: as written, or derived from its forge and path.
     pub url: String,
+    /// The forge it lives on, when it is declared by `forge` and `path`.
+    pub forge: Option<String>,
     /// The branch or tag Argo CD follows.
     pub revision: String,
 }
@@ -166,8 +174,10 @@ impl App {
         out
     }
 
-    /// The app's tailnet exposures: its own Ingress and those its other sources produce, with
-    /// the tags their proxies carry and the ports they serve.
+    /// The app's tailnet exposures: its own Ingress, those its other sources produce and the
+    /// Tailscale Ingresses and LoadBalancer Services among its raw manifests (those that name
+    /// their tailnet hostname), with the tags declared on them and the ports they serve. What
+    /// their proxies really carry depends on the cluster too: see [`TailnetExposure::carried`].
     pub fn tailnet_exposures(&self) -> Vec<TailnetExposure<'_>> {
         let mut out = Vec::new();
         if let Some(e) = &self.expose {
@@ -176,6 +186,10 @@ impl App {
                 tags: &e.tags,
                 ports: vec![443],
                 span: e.span,
+                source: ExposureSource::Expose,
+                annotated_tags: Vec::new(),
+                proxy_group: e.proxy_group.as_deref(),
+                cluster_proxy_group: true,
             });
         }
         for e in &self.produces.exposures {
@@ -194,8 +208,15 @@ impl App {
                 tags: &e.tags,
                 ports,
                 span: e.span,
+                source: ExposureSource::Produced {
+                    load_balancer: e.load_balancer,
+                },
+                annotated_tags: Vec::new(),
+                proxy_group: None,
+                cluster_proxy_group: false,
             });
         }
+        out.extend(self.objects.manifests.iter().filter_map(raw_exposure));
         out
     }
 
@@ -213,17 +234,147 @@ impl App {
     }
 }
 
-/// A tailnet exposure of an app, its own or produced by another of its sources.
+/// A tailnet exposure of an app: its own Ingress, one produced by another of its sources, or a
+/// raw manifest the Tailscale operator serves.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TailnetExposure<'a> {
     /// The tailnet hostname.
     pub hostname: &'a str,
-    /// Tags its proxy carries.
+    /// Tags declared on it in bops (`tags = [...]`); see [`TailnetExposure::carried`] for the
+    /// tags its proxy really carries.
     pub tags: &'a [Selector],
     /// The ports it serves (443 for an Ingress).
     pub ports: Vec<u16>,
     /// Where it was declared.
     pub span: Span,
+    /// What kind of object it is, and where it comes from.
+    pub source: ExposureSource<'a>,
+    /// Tags a raw manifest declares in its `tailscale.com/tags` annotation, without `tag:`.
+    pub annotated_tags: Vec<&'a str>,
+    /// The ProxyGroup it names (`tailscale.com/proxy-group`).
+    pub proxy_group: Option<&'a str>,
+    /// Whether it joins the cluster's proxy group when it names none (the app's own Ingress,
+    /// which bopsc writes with the cluster's).
+    pub cluster_proxy_group: bool,
+}
+
+/// What a tailnet exposure is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExposureSource<'a> {
+    /// The app's own Ingress (`expose`).
+    Expose,
+    /// The app's own Service, a Tailscale LoadBalancer (`service = k8s.tailscale_service(..)`).
+    Service,
+    /// One the app's other sources produce (`produces.exposures`).
+    Produced {
+        /// Whether it is a LoadBalancer Service (else an Ingress).
+        load_balancer: bool,
+    },
+    /// A raw Ingress of class `tailscale`, by name.
+    RawIngress(&'a str),
+    /// A raw LoadBalancer Service of class `tailscale`, by name.
+    RawService(&'a str),
+}
+
+/// A raw manifest's tailnet exposure: an Ingress of class `tailscale` with a TLS host, or a
+/// LoadBalancer Service of class `tailscale` (or annotated `tailscale.com/expose`) with a
+/// `tailscale.com/hostname`. One that leaves its hostname to the operator is not counted: its
+/// name is the operator's choice.
+fn raw_exposure(manifest: &RawManifest) -> Option<TailnetExposure<'_>> {
+    let RawManifest::Inline {
+        kind,
+        name,
+        object,
+        span,
+        ..
+    } = manifest
+    else {
+        return None;
+    };
+    let spec = match object.get("spec") {
+        Some(Data::Map(spec)) => spec,
+        _ => return None,
+    };
+    let annotations = match object.get("metadata") {
+        Some(Data::Map(metadata)) => match metadata.get("annotations") {
+            Some(Data::Map(annotations)) => Some(annotations),
+            _ => None,
+        },
+        _ => None,
+    };
+    let annotation = |key: &str| match annotations.and_then(|a| a.get(key)) {
+        Some(Data::Str(value)) => Some(value.as_str()),
+        _ => None,
+    };
+    let text = |key: &str| match spec.get(key) {
+        Some(Data::Str(value)) => Some(value.as_str()),
+        _ => None,
+    };
+    let (hostname, ports, source) = match kind.as_str() {
+        "Ingress" if text("ingressClassName") == Some("tailscale") => {
+            let tls_host = match spec.get("tls") {
+                Some(Data::List(entries)) => entries.iter().find_map(|entry| match entry {
+                    Data::Map(entry) => match entry.get("hosts") {
+                        Some(Data::List(hosts)) => hosts.iter().find_map(|h| match h {
+                            Data::Str(h) => Some(h.as_str()),
+                            _ => None,
+                        }),
+                        _ => None,
+                    },
+                    _ => None,
+                }),
+                _ => None,
+            };
+            (
+                tls_host?,
+                vec![443],
+                ExposureSource::RawIngress(name.as_str()),
+            )
+        }
+        "Service"
+            if (text("type") == Some("LoadBalancer")
+                && text("loadBalancerClass") == Some("tailscale"))
+                || annotation("tailscale.com/expose") == Some("true") =>
+        {
+            let ports = match spec.get("ports") {
+                Some(Data::List(ports)) => ports
+                    .iter()
+                    .filter_map(|p| match p {
+                        Data::Map(p) => match p.get("port") {
+                            Some(Data::Int(n)) => u16::try_from(*n).ok(),
+                            _ => None,
+                        },
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            (
+                annotation("tailscale.com/hostname")?,
+                ports,
+                ExposureSource::RawService(name.as_str()),
+            )
+        }
+        _ => return None,
+    };
+    let annotated_tags = annotation("tailscale.com/tags")
+        .map(|tags| {
+            tags.split(',')
+                .map(str::trim)
+                .filter_map(|t| t.strip_prefix("tag:"))
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(TailnetExposure {
+        hostname,
+        tags: &[],
+        ports,
+        span: *span,
+        source,
+        annotated_tags,
+        proxy_group: annotation("tailscale.com/proxy-group"),
+        cluster_proxy_group: false,
+    })
 }
 
 /// The kinds of an app's main workload.
@@ -308,6 +459,8 @@ pub enum EnvValue {
     Literal(String),
     /// A key of a secret, through the Kubernetes Secret its ExternalSecret creates.
     Secret(SecretRef),
+    /// A text built around secrets, through the key of the app's templated ExternalSecret.
+    SecretText(Vec<super::TextPart>),
     /// A key of a Kubernetes Secret managed outside the project (`secret_key_ref(name, key)`).
     SecretKeyRef {
         /// The Secret's name.
@@ -432,6 +585,17 @@ pub struct Exposure {
     /// The Tailscale ProxyClass of its proxy (`tailscale.com/proxy-class`); the cluster's by
     /// default.
     pub proxy_class: Option<String>,
+    /// Who the exposure is for, when declared (`audience = [group.family]`).
+    pub audience: Option<Audience>,
     /// Where the exposure was written.
+    pub span: Span,
+}
+
+/// Who an exposure is for: the principals the policy must let reach it, and no others.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Audience {
+    /// Users, groups, tags and autogroups, as written.
+    pub principals: Vec<Selector>,
+    /// Where the list was written.
     pub span: Span,
 }

@@ -30,6 +30,10 @@ use super::{Decision, Policy, RuleKind, RuleRef, Traffic, Verdict};
 /// The port Tailscale SSH listens on.
 pub const SSH_PORT: u16 = 22;
 
+/// The name [`Policy::ssh_as_unnamed_user`] asks about: not a valid login name, so no rule lists
+/// it, and not `root`.
+const UNNAMED_USER: &str = "<unnamed user>";
+
 /// What happens to an SSH session.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SshOutcome {
@@ -135,6 +139,60 @@ impl Policy<'_> {
             unknowns,
             refusal: None,
         }
+    }
+
+    /// Whether a source may SSH to a destination as a local user whose name is not known offline
+    /// but is not `root`: the user Ansible logs in as when a host names none, its controller's own
+    /// login name. `autogroup:nonroot` allows it; a rule that matches both ends and lists other
+    /// users by name (or by `localpart:`) might, so a denial it could lift becomes unknown.
+    pub fn ssh_as_unnamed_user(&self, src: &Node, dst: &Node) -> SshDecision {
+        let mut decision = self.ssh(src, dst, UNNAMED_USER);
+        if decision.outcome != SshOutcome::Denied
+            || decision.refusal.is_some()
+            || decision.network.verdict == Verdict::Denied
+        {
+            return decision;
+        }
+        let matcher = super::matching::Matcher::new(self.model());
+        for rule in &self.model().ssh_rules {
+            let named = rule
+                .users
+                .iter()
+                .any(|u| u != "autogroup:nonroot" && u != "root");
+            if !named {
+                continue;
+            }
+            let ends = matcher.any(&rule.src, src, Side::Src).and(matcher.any(
+                &rule.dst,
+                dst,
+                Side::Dst(src),
+            ));
+            if ends != Match::No {
+                decision.outcome = SshOutcome::Unknown;
+                decision.unknowns.push(format!(
+                    "ssh `{}` might match: it names its users, and the local user is not known offline",
+                    rule.name
+                ));
+            }
+        }
+        decision
+    }
+
+    /// The SSH rules whose source and destination certainly name these two, whatever their
+    /// users: the rules a missing login comes closest to, in policy order.
+    pub fn ssh_rules_between(&self, src: &Node, dst: &Node) -> Vec<&SshRule> {
+        let matcher = super::matching::Matcher::new(self.model());
+        self.model()
+            .ssh_rules
+            .iter()
+            .filter(|rule| {
+                matcher.any(&rule.src, src, Side::Src).and(matcher.any(
+                    &rule.dst,
+                    dst,
+                    Side::Dst(src),
+                )) == Match::Yes
+            })
+            .collect()
     }
 
     /// Whether an SSH rule names the source, the destination and the local user, with its device

@@ -165,6 +165,19 @@ fn raw_services(app: &App, out: &mut Vec<Diagnostic>) {
                 _ => None,
             })
             .collect();
+        // The pods of a CloudNativePG Cluster of the app are the operator's: their labels and
+        // ports are not described, so a Service selecting them is not checked.
+        let postgres = app
+            .objects
+            .custom_resources
+            .iter()
+            .filter(|r| r.is_postgres());
+        if postgres
+            .map(|r| r.name.as_str())
+            .any(|name| wanted.contains(&("cnpg.io/cluster", name)))
+        {
+            continue;
+        }
         let selected: Vec<&PodView<'_>> = views
             .iter()
             .filter(|view| {

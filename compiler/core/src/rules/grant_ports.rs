@@ -3,22 +3,30 @@
 //! A grant to `tag:X` on a TCP port (or a port of any protocol) is meant for something that
 //! listens there. What the project knows to listen, per tag:
 //!
-//! - an app exposure tagged X is a Tailscale Ingress, which serves HTTPS on 443 only, or one its
-//!   chart produces (`produces.exposures`): an Ingress (443) or a LoadBalancer serving its
-//!   Service's ports; an ingress ProxyGroup tagged X serves 443;
+//! - an app's tailnet exposure whose proxy carries X, as the Tailscale operator tags it
+//!   ([`crate::model::Carried`]: the tags the exposure names, else those of the ProxyGroup
+//!   serving it, else the operator's default proxy tags its cluster declares): an Ingress serves
+//!   HTTPS on 443 only, a LoadBalancer Service its ports; an ingress ProxyGroup tagged X serves
+//!   443;
 //! - a host carrying X may listen on any port (its services are not modelled yet), so a grant to
 //!   a tag any host carries is never reported; nor is a grant to a tag an auth key gives the
 //!   devices that join with it, which are as unknown.
+//!
+//! An exposure whose tags are unknown (its cluster does not declare `proxy_tags`, or it joins a
+//! ProxyGroup no app describes) might carry any tag: the ports it serves are never reported.
 //!
 //! A grant whose ports are `*` (an empty `ip`, `any`, `tcp(any)`) opens everything on purpose and
 //! is not reported; neither are UDP and ICMP specs, which no exposure serves. Each port spec that
 //! no exposure of the tag serves is reported once per destination tag, at the port spec, with the
 //! tag's declaration as the other end and a note naming the ports that are served. A grant to a
 //! tag that nothing in the project carries at all is reported the same way: it is the drift of a
-//! grant left behind when a service moved or was removed.
+//! grant left behind when a service moved or was removed, or of a service whose proxy the
+//! operator tags otherwise; an exposure named like the tag (its hostname or app) is then shown
+//! with the tags it really carries.
 
 use crate::diagnostic::{codes, Diagnostic};
 use crate::model::{Grant, Model, PortRange, PortSpec, Principal, Proto};
+use crate::source::Span;
 
 /// The port a Tailscale Ingress serves.
 const INGRESS_PORT: u16 = 443;
@@ -35,40 +43,77 @@ pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// What serves a tag: the apps whose exposures carry it and their ports, and the ports of
+/// exposures whose tags are unknown.
+#[derive(Default)]
+struct Serving<'m> {
+    apps: Vec<&'m str>,
+    ports: Vec<u16>,
+    unknown_ports: Vec<u16>,
+    /// How many exposures' tags are unknown.
+    unknown: usize,
+}
+
 fn check_tag(model: &Model, grant: &Grant, tag: &str, out: &mut Vec<Diagnostic>) {
     if model.hosts.iter().any(|h| carries(&h.tags, tag))
         || model.auth_keys.iter().any(|k| carries(&k.tags, tag))
     {
         return;
     }
-    // What serves the tag: app exposures (an Ingress serves 443, a produced LoadBalancer its
-    // Service's ports) and ingress ProxyGroups (443).
-    let mut exposing: Vec<&str> = Vec::new();
-    let mut served: Vec<u16> = Vec::new();
+    let mut serving = Serving::default();
     for app in &model.apps {
         let mut serves = false;
-        for e in app.tailnet_exposures() {
-            if carries(e.tags, tag) {
+        for carrier in app.tailnet_carriers(&model.apps, &model.clusters) {
+            if carrier.carried.carries(tag) {
                 serves = true;
-                served.extend(e.ports);
+                serving.ports.extend(&carrier.exposure.ports);
+            } else if carrier.carried.tags().is_none() {
+                serving.unknown += 1;
+                serving.unknown_ports.extend(&carrier.exposure.ports);
             }
         }
         for resource in &app.objects.custom_resources {
             if resource.is_ingress_proxy_group() && resource.proxy_group_tags().contains(&tag) {
                 serves = true;
-                served.push(INGRESS_PORT);
+                serving.ports.push(INGRESS_PORT);
             }
         }
         if serves {
-            exposing.push(app.name.as_str());
+            serving.apps.push(app.name.as_str());
         }
     }
     for spec in &grant.ip {
-        if !checkable(spec) || served.iter().any(|p| spec.ports.contains(*p)) {
+        let served = |ports: &[u16]| ports.iter().any(|p| spec.ports.contains(*p));
+        if !checkable(spec) || served(&serving.ports) || served(&serving.unknown_ports) {
             continue;
         }
-        out.push(diagnostic(model, grant, tag, spec, &exposing, &served));
+        out.push(diagnostic(model, grant, tag, spec, &serving));
     }
+}
+
+/// The first exposure named like the tag (by its hostname, its app or its app's workload) whose
+/// proxy is known not to carry it: what the tag was probably meant for, and what it carries
+/// instead. `None` when none is.
+pub(crate) fn like_named(model: &Model, tag: &str) -> Option<(Span, String)> {
+    model.apps.iter().find_map(|app| {
+        app.tailnet_carriers(&model.apps, &model.clusters)
+            .into_iter()
+            .find(|c| {
+                (c.exposure.hostname == tag || app.name == tag || app.workload_name == tag)
+                    && c.carried.tags().is_some()
+                    && !c.carried.carries(tag)
+            })
+            .map(|c| {
+                (
+                    c.exposure.span,
+                    format!(
+                        "{} {}, not tag:{tag}",
+                        c.describe(app),
+                        c.carried.describe()
+                    ),
+                )
+            })
+    })
 }
 
 /// Whether a list of selectors includes the tag.
@@ -87,8 +132,7 @@ fn diagnostic(
     grant: &Grant,
     tag: &str,
     spec: &PortSpec,
-    exposing: &[&str],
-    served: &[u16],
+    serving: &Serving<'_>,
 ) -> Diagnostic {
     let ports = describe(spec);
     let mut d = Diagnostic::warning(
@@ -103,20 +147,41 @@ fn diagnostic(
     if let Some(decl) = model.tags.iter().find(|t| t.name == tag) {
         d = d.with_secondary(decl.origin.span, format!("tag:{tag} is declared here"));
     }
-    if exposing.is_empty() {
+    if serving.apps.is_empty() {
+        if let Some((span, label)) = like_named(model, tag) {
+            return d
+                .with_secondary(span, label)
+                .with_note(format!(
+                    "nothing in the project carries tag:{tag}: no host or auth key has it, and the Tailscale operator tags no app exposure with it"
+                ))
+                .with_help(format!(
+                    "name tag.{tag} in that exposure's `tags` (its `tailscale.com/tags`), or grant the tags it carries"
+                ));
+        }
+        if serving.unknown > 0 {
+            // Those exposures might carry the tag, but none of them serves these ports either.
+            return d
+                .with_note(format!(
+                    "no host or auth key carries tag:{tag}, and no app exposure is known to; the {} whose tags are unknown (their cluster does not declare the operator's `proxy_tags`, or their proxy group is not described) might, but none serves {ports}",
+                    if serving.unknown == 1 { "one".to_string() } else { format!("{} exposures", serving.unknown) }
+                ))
+                .with_help(format!(
+                    "tag the host that serves {ports} with tag.{tag}, or remove the port from the grant"
+                ));
+        }
         d = d.with_note(format!(
-            "nothing in the project carries tag:{tag}: no host or auth key has it and no app exposure is tagged with it"
+            "nothing in the project carries tag:{tag}: no host or auth key has it, and the Tailscale operator tags no app exposure with it"
         ));
         return d.with_help(format!(
             "tag a host, an auth key or an app's exposure with tag.{tag}, or remove the grant if the service is gone"
         ));
     }
-    let apps: Vec<String> = exposing.iter().map(|a| format!("app {a}")).collect();
-    let mut served_ports: Vec<u16> = served.to_vec();
+    let apps: Vec<String> = serving.apps.iter().map(|a| format!("app {a}")).collect();
+    let mut served_ports: Vec<u16> = serving.ports.clone();
     served_ports.sort_unstable();
     served_ports.dedup();
     if served_ports != [INGRESS_PORT] {
-        // A produced LoadBalancer serves its Service's ports besides any Ingress's 443.
+        // A LoadBalancer serves its Service's ports besides any Ingress's 443.
         let list: Vec<String> = served_ports.iter().map(u16::to_string).collect();
         let first = list.first().cloned().unwrap_or_default();
         return d

@@ -1,7 +1,7 @@
 //! B3010: a tailnet hostname claimed twice.
 //!
-//! A host's device and an app's exposure (a Tailscale Ingress) each take a MagicDNS name on the
-//! tailnet, `<name>.<tailnet domain>`, in one namespace. Two claims of one name cannot both be
+//! A host's device, an app's exposure (a Tailscale Ingress or LoadBalancer) and a Tailscale
+//! Service (`service NAME`, a virtual IP) each take a MagicDNS name on the tailnet, `<name>.<tailnet domain>`, in one namespace. Two claims of one name cannot both be
 //! satisfied: Tailscale renames the second device (`feed-1`), and everything that addresses the
 //! name reaches whichever came first. Names are compared without regard to case, as DNS does.
 //! Claims are taken in declaration order (file path, then position); every claim after the first
@@ -34,6 +34,14 @@ pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
             span: h.origin.span,
             what: format!("{} (its device name)", h.origin.decl),
             order: (&h.origin.file, h.origin.span.start),
+        });
+    }
+    for s in &model.services {
+        claims.push(Claim {
+            hostname: &s.name,
+            span: s.origin.span,
+            what: format!("{} (a Tailscale Service)", s.origin.decl),
+            order: (&s.origin.file, s.origin.span.start),
         });
     }
     for a in &model.apps {
@@ -91,12 +99,14 @@ fn diagnostic(model: &Model, first: &Claim, second: &Claim) -> Diagnostic {
     );
     if let Some(t) = &model.tailnet {
         d = d.with_note(format!(
-            "hosts and exposed apps share the tailnet's names: both would be `{}.{}`",
+            "hosts, exposed apps and Tailscale Services share the tailnet's names: both would be `{}.{}`",
             name.to_ascii_lowercase(),
             t.domain
         ));
     } else {
-        d = d.with_note("hosts and exposed apps share the tailnet's names");
+        d = d.with_note("hosts, exposed apps and Tailscale Services share the tailnet's names");
     }
-    d.with_help("rename one of them: a host's `device` or an exposure's `hostname`")
+    d.with_help(
+        "rename one of them: a host's `device`, an exposure's `hostname` or a service's name",
+    )
 }

@@ -30,6 +30,8 @@
 //!   selectors and target ports, Ingress backends, Secret and ConfigMap keys, claims bound to
 //!   volumes, service accounts, namespaces and mounted volumes.
 //! - [`cross_cluster`] (B3068): an app naming another cluster's Service by its cluster-local name.
+//! - [`host_access`] (B3120, B3123): a host address that is not its tailnet device, two Ansible
+//!   controllers.
 //!
 //! [`check_policy`] runs the rules about what the whole policy allows, only on a model that
 //! checked without errors:
@@ -40,6 +42,14 @@
 //! - [`unused_groups`] (B3053, warning): a group no rule, test or tag owner names.
 //! - [`redundant_grants`] (B3054, warning): a grant another grant makes redundant.
 //! - [`uncarried_tags`] (B3055, warning): a tag that rules name and nothing carries.
+//! - [`host_access`] (B3121, B3122): a managed host the Ansible controller cannot reach or log
+//!   in to.
+//! - [`unused`] (B3101 to B3109, warnings): a secret, secret key, role, repository, cluster,
+//!   network, IP set, posture or tag that nothing uses.
+//! - [`intent`] (B3090, B3091, B3095, warnings): an exposure's audience against the grants.
+//!
+//! [`check_sources`] runs [`literal_ports`] (B3092 to B3094, warnings), which reads the
+//! declarations' syntax trees: a port written as a number where a declared, named port says it.
 //!
 //! [`check_role_files`] runs the rules that read the files a project keeps for its roles and apps:
 //!
@@ -60,12 +70,17 @@ pub mod env_names;
 pub mod grant_ports;
 pub mod group_cycles;
 pub mod handlers;
+pub mod host_access;
 pub mod host_selectors;
 pub mod hostnames;
+pub mod intent;
 pub mod k8s_names;
+pub mod literal_names;
+pub mod literal_ports;
 pub mod policy_tests;
 pub mod probe_ports;
 pub mod redundant_grants;
+pub mod repositories;
 pub mod reserved_names;
 pub mod resource_limits;
 pub mod role_defaults;
@@ -73,6 +88,7 @@ pub mod role_prefixes;
 pub mod ssh_tests;
 pub mod tailnet_names;
 pub mod uncarried_tags;
+pub mod unused;
 pub mod unused_groups;
 pub mod valid;
 
@@ -95,6 +111,9 @@ pub fn check_policy(model: &Model) -> Vec<Diagnostic> {
     unused_groups::check(model, &mut out);
     redundant_grants::check(model, &mut out);
     uncarried_tags::check(model, &mut out);
+    host_access::check_policy(model, &mut out);
+    unused::check(model, &mut out);
+    intent::check(model, &mut out);
     out
 }
 
@@ -104,6 +123,7 @@ pub fn check(model: &Model) -> Vec<Diagnostic> {
     hostnames::check(model, &mut out);
     grant_ports::check(model, &mut out);
     host_selectors::check(model, &mut out);
+    host_access::check(model, &mut out);
     k8s_names::check(model, &mut out);
     tailnet_names::check(model, &mut out);
     reserved_names::check(model, &mut out);
@@ -120,6 +140,25 @@ pub fn check(model: &Model) -> Vec<Diagnostic> {
     handlers::check(model, &mut out);
     app_objects::check(model, &mut out);
     cross_cluster::check(model, &mut out);
+    out
+}
+
+/// Runs the rules that read the sources' string literals beside the model: tailnet and public
+/// hostnames ([`literal_names`], B3110 and B3113) and forge URLs ([`repositories`], B3111 and
+/// B3112) written out where a reference gives them.
+pub fn check_literals(project: &crate::project::Project, model: &Model) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let literals = literal_names::literals(project);
+    literal_names::check(model, &literals, &mut out);
+    repositories::check(project, model, &literals, &mut out);
+    out
+}
+
+/// Runs the rules that read the declarations' syntax trees besides the model: a literal port
+/// where a declared, named port says it ([`literal_ports`], B3092 to B3094, warnings).
+pub fn check_sources(model: &Model, project: &crate::project::Project) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    literal_ports::check(model, project, &mut out);
     out
 }
 

@@ -164,7 +164,7 @@ fn agrees(declared: &Data, file: &Value) -> bool {
         (Data::Bool(a), Value::Bool(b)) => a == b,
         (Data::Int(a), Value::Number(b)) => b.as_i64() == Some(*a),
         (Data::Str(a), Value::String(b)) => a == b,
-        (Data::Secret(_), Value::String(_)) => true,
+        (Data::Secret(_) | Data::SecretText(_), Value::String(_)) => true,
         (Data::List(a), Value::Sequence(b)) => {
             a.len() == b.len() && a.iter().zip(b).all(|(a, b)| agrees(a, b))
         }
@@ -196,6 +196,7 @@ fn show_data(value: &Data) -> String {
             format!("{{{}}}", entries.join(", "))
         }
         Data::Secret(secret) => format!("secret.{}.{}", secret.secret, secret.key),
+        Data::SecretText(parts) => crate::model::TextPart::describe(parts),
     }
 }
 

@@ -1,10 +1,15 @@
 //! B3055 (warning): a tag that rules, tests or auto approvers name but nothing in the project
 //! carries.
 //!
-//! What carries a tag: a host that has it, an app whose exposure is tagged with it (its Tailscale
-//! Ingress is a device with those tags), and an auth key that applies it (the devices that join
-//! with the key). A rule about a tag nothing carries is about devices that do not exist: the
-//! drift left behind when a service moves or is removed.
+//! What carries a tag: a host that has it, an auth key that applies it (the devices that join
+//! with the key), a ProxyGroup that names it, and an app's tailnet exposure whose proxy the
+//! Tailscale operator tags with it ([`crate::model::Carried`]: the tags the exposure names, else
+//! those of the ProxyGroup serving it, else the operator's default proxy tags its cluster
+//! declares). A rule about a tag nothing carries is about devices that do not exist: the drift
+//! left behind when a service moves or is removed, or a service whose proxy carries other tags
+//! than the rules expect (an exposure named like the tag is then shown with what it carries).
+//! While some exposure's tags are unknown (its cluster does not declare `proxy_tags`, or its
+//! ProxyGroup is not described), it might carry any tag, and nothing is reported.
 //!
 //! B3011 already reports a grant that opens particular TCP ports on such a tag, so a tag that
 //! B3011 reports is left to it; this rule covers the other uses: grant sources and `via`, grants
@@ -18,11 +23,13 @@ use crate::diagnostic::{codes, Diagnostic};
 use crate::model::{Model, Principal, Selector};
 use crate::source::Span;
 
-use super::grant_ports::checkable;
+use super::grant_ports::{checkable, like_named};
 
 /// Reports every tag that something names and nothing carries.
 pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    let carried = carried_tags(model);
+    let Some(carried) = carried_tags(model) else {
+        return;
+    };
     let left_to_b3011 = reported_by_b3011(model, &carried);
     let mut seen: Vec<(&str, Vec<Use<'_>>)> = Vec::new();
     for u in uses(model) {
@@ -52,6 +59,10 @@ pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         if let Some(decl) = model.tags.iter().find(|t| t.name == tag) {
             d = d.with_secondary(decl.origin.span, format!("tag.{tag} is declared here"));
         }
+        let like = like_named(model, tag);
+        if let Some((span, label)) = &like {
+            d = d.with_secondary(*span, label.clone());
+        }
         let others: BTreeSet<&str> = list
             .iter()
             .skip(1)
@@ -64,9 +75,14 @@ pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
                 others.into_iter().collect::<Vec<_>>().join(", ")
             ));
         }
-        out.push(d.with_help(format!(
-            "tag the host, app exposure or auth key that should carry tag.{tag}, or remove it from the rules if the service is gone"
-        )));
+        out.push(d.with_help(match like {
+            Some(_) => format!(
+                "name tag.{tag} in that exposure's `tags` (its `tailscale.com/tags`), or name the tags it carries in the rules"
+            ),
+            None => format!(
+                "tag the host, app exposure or auth key that should carry tag.{tag}, or remove it from the rules if the service is gone"
+            ),
+        }));
     }
 }
 
@@ -78,41 +94,38 @@ struct Use<'m> {
     rule: String,
 }
 
-/// The tags something in the project carries.
-fn carried_tags(model: &Model) -> BTreeSet<&str> {
+/// The tags something in the project carries, or `None` when some app exposure's tags are
+/// unknown, since it might carry any.
+fn carried_tags(model: &Model) -> Option<BTreeSet<String>> {
     let mut out = BTreeSet::new();
     let lists = model
         .hosts
         .iter()
-        .map(|h| &h.tags)
-        .map(Vec::as_slice)
-        .chain(
-            model
-                .apps
-                .iter()
-                .flat_map(|a| a.tailnet_exposures().into_iter().map(|e| e.tags)),
-        )
+        .map(|h| h.tags.as_slice())
         .chain(model.auth_keys.iter().map(|k| k.tags.as_slice()));
     for list in lists {
-        out.extend(list.iter().filter_map(tag_of));
+        out.extend(list.iter().filter_map(tag_of).map(str::to_string));
     }
-    // A ProxyGroup's devices carry its tags.
     for app in &model.apps {
+        for carrier in app.tailnet_carriers(&model.apps, &model.clusters) {
+            out.extend(carrier.carried.tags()?.iter().cloned());
+        }
+        // A ProxyGroup's devices carry its tags.
         for resource in &app.objects.custom_resources {
-            out.extend(resource.proxy_group_tags());
+            out.extend(resource.proxy_group_tags().into_iter().map(str::to_string));
         }
     }
-    out
+    Some(out)
 }
 
 /// The uncarried tags that B3011 reports: those a grant opens particular TCP ports on.
-fn reported_by_b3011<'m>(model: &'m Model, carried: &BTreeSet<&str>) -> BTreeSet<&'m str> {
+fn reported_by_b3011<'m>(model: &'m Model, carried: &BTreeSet<String>) -> BTreeSet<&'m str> {
     model
         .grants
         .iter()
         .filter(|g| g.ip.iter().any(checkable))
         .flat_map(|g| g.dst.iter().filter_map(tag_of))
-        .filter(|t| !carried.contains(t))
+        .filter(|t| !carried.contains(*t))
         .collect()
 }
 

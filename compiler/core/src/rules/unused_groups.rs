@@ -68,6 +68,13 @@ fn used_groups(model: &Model) -> BTreeSet<&str> {
     for s in &model.ip_sets {
         push(&mut named, [&s.add, &s.remove]);
     }
+    // An exposure's audience names who it is for; the audience rule proves it against the
+    // grants, so a group named there is used even when the grants reach its members otherwise.
+    for app in &model.apps {
+        if let Some(audience) = app.expose.as_ref().and_then(|e| e.audience.as_ref()) {
+            push(&mut named, [&audience.principals]);
+        }
+    }
     named
         .into_iter()
         .filter_map(|p| match p {

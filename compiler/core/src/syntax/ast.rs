@@ -65,9 +65,34 @@ pub struct File {
 pub struct Item {
     /// The `///` comment before it.
     pub doc: Option<Doc>,
+    /// The `@name(...)` attributes before it, in source order.
+    pub attributes: Vec<Attribute>,
     /// What it is.
     pub kind: ItemKind,
-    /// From the first token (after the doc comment) to the last.
+    /// From the first token after the doc comment and the attributes to the last.
+    pub span: Span,
+}
+
+impl Item {
+    /// Where the item's text starts: its first attribute, or the item itself.
+    pub fn start(&self) -> u32 {
+        self.attributes
+            .first()
+            .map_or(self.span.start, |attribute| attribute.span.start)
+    }
+}
+
+/// An attribute before an item: `@allow(B3053, "reason")`. The parser reads any name and any
+/// arguments; which attributes exist and what their arguments mean is decided later
+/// (`diagnostic::suppress` reads `@allow`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Attribute {
+    /// The name after `@`.
+    pub name: Ident,
+    /// The arguments in `(...)`; `None` when the attribute has no parentheses. An argument the
+    /// parser could not read is an `Error` expression, already reported.
+    pub args: Option<Vec<Expr>>,
+    /// From `@` to the closing parenthesis (or the name).
     pub span: Span,
 }
 

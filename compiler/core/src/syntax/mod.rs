@@ -19,6 +19,10 @@ pub const KEYWORDS: &[&str] = &[
     "false", "null", "on", "self",
 ];
 
+/// The attributes an item may have (`@allow(B3053, "reason")`). The parser reads any `@name`;
+/// `diagnostic::suppress` reports one not listed here. Editors highlight them.
+pub const ATTRIBUTES: &[&str] = &["allow"];
+
 /// Parses one file.
 pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     parser::parse(file, text)

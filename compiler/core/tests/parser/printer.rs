@@ -62,6 +62,19 @@ impl Printer {
     }
 
     fn item(&mut self, item: &Item) {
+        for attribute in &item.attributes {
+            self.line(
+                0,
+                &format!(
+                    "attribute @{} {}",
+                    ident(&attribute.name),
+                    at(attribute.span)
+                ),
+            );
+            for arg in attribute.args.iter().flatten() {
+                self.expr(1, "arg", arg);
+            }
+        }
         let span = at(item.span);
         match &item.kind {
             ItemKind::Import(import) => {

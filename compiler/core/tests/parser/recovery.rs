@@ -144,3 +144,43 @@ fn a_missing_value_before_the_next_item_is_reported_there() {
         .iter()
         .any(|i| matches!(&i.kind, ItemKind::Let(l) if l.name.name == "b")));
 }
+
+#[test]
+fn attributes_belong_to_the_next_item_and_recover_alone() {
+    let text = "/// Kept.\n\
+                @allow(B3053, \"reason\")\n\
+                @allow(B3053 \"no comma\")\n\
+                group a {}\n\
+                let web = tag.server\n\
+                @allow(B3109, \"after an expression\")\n\
+                tag b\n\
+                let port = tag.server\n  @ 443\n";
+    let (file, diagnostics) = parse(text);
+    assert_eq!(
+        codes(&diagnostics),
+        ["B0001"],
+        "{}",
+        render(text, &diagnostics)
+    );
+    let items: Vec<(usize, &ItemKind)> = file
+        .items
+        .iter()
+        .map(|item| (item.attributes.len(), &item.kind))
+        .collect();
+    assert_eq!(items.len(), 4, "{items:?}");
+    let group = &file.items[0];
+    assert_eq!(group.attributes.len(), 2);
+    assert_eq!(group.doc.as_ref().map(|d| d.text.as_str()), Some("Kept."));
+    // The item's span starts after its attributes.
+    assert_eq!(slice(text, group.span), "group a {}");
+    // The broken argument list is one error node; the attribute is kept.
+    let broken = group.attributes[1].args.as_ref().unwrap();
+    assert!(matches!(broken.last().unwrap().kind, ExprKind::Error));
+    // `@allow` in column 0 ends the `let`; an indented `@ 443` continues it.
+    assert_eq!(slice(text, file.items[1].span), "let web = tag.server");
+    assert_eq!(file.items[2].attributes.len(), 1);
+    assert!(matches!(
+        &file.items[3].kind,
+        ItemKind::Let(def) if matches!(def.value.kind, ExprKind::Binary { .. })
+    ));
+}

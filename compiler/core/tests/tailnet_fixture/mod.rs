@@ -544,6 +544,7 @@ pub fn fixture() -> Fixture {
             },
             ports: Default::default(),
             host_vars_file: false,
+            access: Default::default(),
         }
     };
     let hosts = vec![
@@ -616,6 +617,7 @@ pub fn fixture() -> Fixture {
             annotations: IndexMap::new(),
             proxy_group: None,
             proxy_class: None,
+            audience: None,
             span: s.span(a, &format!("hostname = \"{hostname}\"")),
         }),
         labels: IndexMap::new(),

@@ -167,7 +167,7 @@
     "SecurityContext" "PodSecurityContext" "Module" "Task" "Handler" "Tailnet" "User" "Group" "Tag"
     "Grant" "Ssh" "Test"
     "Network" "IpSet" "Service" "Posture" "Acl" "SshTest" "AutoApprover" "NodeAttr" "Host"
-    "HostGroup" "Role" "Cluster" "Repo" "Secret" "App" "AuthKey" "Dns" "Zone" "DnsRecord"))
+    "HostGroup" "Role" "Cluster" "Forge" "Repo" "Secret" "App" "AuthKey" "Dns" "Zone" "DnsRecord"))
 
 (record_type_field
   name: (identifier) @variable.other.member)
@@ -215,7 +215,7 @@
   field: (identifier) @constant
   (#any-of? @type
     "tailnet" "user" "group" "tag" "grant" "ssh" "test" "network" "ipset" "service" "posture" "acl"
-    "ssh_test" "autoapprover" "nodeattr" "host" "hostgroup" "role" "cluster" "repo" "secret" "app"
+    "ssh_test" "autoapprover" "nodeattr" "host" "hostgroup" "role" "cluster" "forge" "repo" "secret" "app"
     "authkey" "dns" "zone" "record"))
 
 (field_expression
@@ -262,3 +262,11 @@
   (doc_comment)
   (module_doc_comment)
 ] @comment.line.documentation
+
+; Attributes before an item, `@allow(B3053, "reason")`: the attribute, and the codes it names as
+; constants (the reason is a string above).
+(attribute
+  name: (attribute_name) @attribute)
+
+(attribute_arguments
+  (identifier) @constant)

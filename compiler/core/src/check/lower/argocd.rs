@@ -348,7 +348,7 @@ impl Checker<'_> {
         };
         let values = values
             .into_iter()
-            .filter(|(_, v)| !matches!(v, Data::Secret(_)))
+            .filter(|(_, v)| !matches!(v, Data::Secret(_) | Data::SecretText(_)))
             .collect();
         let parameters = data::map(fields, "parameters")
             .map(|record| {
@@ -520,7 +520,7 @@ fn boolean(value: &Value) -> Option<bool> {
 /// The spans of every secret key inside a value.
 fn secret_spans(value: &Value, out: &mut Vec<Span>) {
     match &value.kind {
-        V::SecretKey { .. } => out.push(value.span),
+        V::SecretKey { .. } | V::SecretText(_) => out.push(value.span),
         V::List(items) => items.iter().for_each(|item| secret_spans(item, out)),
         V::Record(fields) => fields.values().for_each(|f| secret_spans(&f.value, out)),
         _ => {}

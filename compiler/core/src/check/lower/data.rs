@@ -173,6 +173,7 @@ impl Checker<'_> {
                 secret: secret.clone(),
                 key: key.clone(),
             }),
+            V::SecretText(parts) => Data::SecretText(parts.clone()),
             V::Entity(..) | V::Autogroup(_) => Data::Str(ops::text(value).ok()?),
             V::PortSpec { proto, ports } => Data::Str(port_spec_text(*proto, *ports)),
             V::Endpoint { target, port } => {

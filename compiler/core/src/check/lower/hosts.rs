@@ -9,7 +9,8 @@ use crate::check::types::Type;
 use crate::check::value::{Record, V};
 use crate::check::Checker;
 use crate::model::{
-    Data, Host, HostGroup, Origin, ParamField, ParamType, Play, Role, RoleParam, RoleUse, Task,
+    Data, Host, HostAccess, HostGroup, Origin, ParamField, ParamType, Play, Role, RoleParam,
+    RoleUse, SshServer, Task,
 };
 use crate::source::Span;
 
@@ -64,8 +65,29 @@ impl Checker<'_> {
             play: self.play(fields),
             ports,
             host_vars_file: data::boolean(fields, "host_vars_file", false),
+            access: self.host_access(fields, &name),
             origin,
             name,
+        }
+    }
+
+    /// How Ansible reaches a host: whether it runs from it, the SSH server, and the ports bound
+    /// to localhost (checked against `ports` and their uses elsewhere, `check::locality`).
+    fn host_access(&mut self, fields: &Record, name: &str) -> HostAccess {
+        let controller = match data::get(fields, "controller") {
+            Some(value) if matches!(value.kind, V::Bool(true)) => Some(value.span),
+            _ => None,
+        };
+        let ssh_value = data::get(fields, "ssh");
+        let ssh = match ssh_value.map(|v| &v.kind) {
+            Some(V::Str(server)) if server == "openssh" => SshServer::OpenSsh,
+            _ => SshServer::Tailscale,
+        };
+        HostAccess {
+            controller,
+            ssh,
+            ssh_span: ssh_value.map(|v| v.span),
+            local_ports: self.local_ports(fields, name),
         }
     }
 

@@ -10,6 +10,7 @@
 
 pub mod argocd;
 pub mod data;
+pub mod forges;
 pub mod hosts;
 pub mod resources;
 pub mod spans;
@@ -30,6 +31,9 @@ impl Checker<'_> {
             ..Model::default()
         };
         let mut tailnets: Vec<Span> = Vec::new();
+        // Repositories on a forge, by index, with their paths: their URLs are derived once
+        // every forge is lowered.
+        let mut forge_paths: Vec<(usize, String)> = Vec::new();
         for index in 0..self.entities.len() {
             let Some(slot) = self.entities.get(index) else {
                 continue;
@@ -80,7 +84,19 @@ impl Checker<'_> {
                 Kind::Cluster => model
                     .clusters
                     .push(workloads::cluster(&fields, origin, name)),
-                Kind::Repo => model.repos.push(workloads::repo(&fields, origin, name)),
+                Kind::Repo => {
+                    let forge = self.repo_forge(&fields, &origin);
+                    if let (Some(_), Some(path)) = (&forge, data::string(&fields, "path")) {
+                        forge_paths.push((model.repos.len(), path));
+                    }
+                    let mut repo = workloads::repo(&fields, origin, name);
+                    repo.forge = forge;
+                    model.repos.push(repo);
+                }
+                Kind::Forge => {
+                    let forge = self.lower_forge(&fields, origin, name);
+                    model.forges.push(forge);
+                }
                 Kind::Secret => model.secrets.push(workloads::secret(&fields, origin, name)),
                 Kind::App => {
                     if let Some(app) = self.lower_app(&fields, origin, name) {
@@ -99,6 +115,7 @@ impl Checker<'_> {
                 | Kind::NodeAttr => self.lower_policy(kind, &fields, origin, name, &mut model),
             }
         }
+        forges::derive_repo_urls(&mut model, &forge_paths);
         self.lower_resources(&mut model);
         self.check_policy(&mut model);
         self.check_tailnet(&tailnets, &model);

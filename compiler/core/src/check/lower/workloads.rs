@@ -9,7 +9,9 @@ use crate::check::schema::Kind;
 use crate::check::value::{Record, Value, V};
 use crate::check::Checker;
 use crate::diagnostic::{codes, Diagnostic};
-use crate::model::{App, AppPort, Cluster, Exposure, Image, Origin, Repo, Secret, WorkloadKind};
+use crate::model::{
+    App, AppPort, Audience, Cluster, Exposure, Image, Origin, Repo, Secret, WorkloadKind,
+};
 
 mod containers;
 mod custom;
@@ -26,6 +28,11 @@ pub fn cluster(fields: &Record, origin: Origin, name: String) -> Cluster {
         secret_store: data::string(fields, "secret_store").unwrap_or_default(),
         proxy_group: data::string(fields, "proxy_group"),
         proxy_class: data::string(fields, "proxy_class"),
+        // Unset and empty differ: an empty list says the operator's proxies carry no tag.
+        proxy_tags: match data::get(fields, "proxy_tags").map(|v| &v.kind) {
+            Some(V::List(_)) => Some(data::selectors(fields, "proxy_tags")),
+            _ => None,
+        },
         destination_name: data::string(fields, "destination_name"),
         origin,
         name,
@@ -36,6 +43,8 @@ pub fn cluster(fields: &Record, origin: Origin, name: String) -> Cluster {
 pub fn repo(fields: &Record, origin: Origin, name: String) -> Repo {
     Repo {
         url: data::string(fields, "url").unwrap_or_default(),
+        // Set by the lowering from a `forge` reference, which derives the URL.
+        forge: None,
         revision: data::string(fields, "revision").unwrap_or_default(),
         origin,
         name,
@@ -313,6 +322,12 @@ impl Checker<'_> {
             annotations: data::string_map(fields, "annotations"),
             proxy_group: data::string(fields, "proxy_group"),
             proxy_class: data::string(fields, "proxy_class"),
+            audience: data::get(fields, "audience")
+                .filter(|v| !matches!(v.kind, V::Null))
+                .map(|v| Audience {
+                    principals: data::selectors(fields, "audience"),
+                    span: v.span,
+                }),
             span,
         })
     }

@@ -155,6 +155,7 @@ pub(super) fn cluster_fields() -> Vec<FieldType> {
         ),
         optional("proxy_group", Type::String),
         optional("proxy_class", Type::String),
+        optional("proxy_tags", Type::list(Type::Ref(Kind::Tag))),
         optional("destination_name", Type::String),
     ]
 }
@@ -366,6 +367,8 @@ pub fn exposure() -> Type {
             string_map("annotations"),
             optional("proxy_group", Type::String),
             optional("proxy_class", Type::String),
+            // Who the exposure is for; the rules prove it from the grants (B3090, B3091).
+            optional("audience", Type::list(super::policy::owner())),
         ]),
     )
 }

@@ -7,11 +7,15 @@
 //! precedence over facts, so `x: "{{ x }}"` would loop), so that a group variable
 //! written once in `group_vars/` means the same thing in every playbook. The fact's value is read
 //! on the controller by the playbook's `pre_tasks` and registered as `_<fact>`.
+//!
+//! A secret text (`"TOKEN=${secret.forgejo.runner_reg}"`) becomes a Jinja string whose holes read
+//! those facts (`"TOKEN={{ secret_forgejo_runner_reg }}"`); its literal pieces are escaped, so
+//! that a `{{` written in the text stays text rather than becoming a template.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::emit::yaml::Yaml;
-use crate::model::{Data, Model, SecretRef};
+use crate::model::{Data, Model, SecretRef, TextPart};
 
 /// The fact names of every secret field the Ansible tree uses.
 #[derive(Clone, Debug, Default)]
@@ -84,6 +88,7 @@ impl Facts {
 pub(super) fn collect(value: &Data, out: &mut Vec<SecretRef>) {
     match value {
         Data::Secret(secret_ref) => out.push(secret_ref.clone()),
+        Data::SecretText(parts) => out.extend(TextPart::secrets(parts).cloned()),
         Data::List(items) => {
             for item in items {
                 collect(item, out);
@@ -116,7 +121,27 @@ pub(super) fn to_yaml(value: &Data, facts: &Facts) -> Yaml {
             Some(name) => Yaml::Str(format!("{{{{ {name} }}}}")),
             None => Yaml::Null,
         },
+        Data::SecretText(parts) => {
+            let mut text = String::new();
+            for part in parts {
+                match part {
+                    TextPart::Text(literal) => text.push_str(&jinja_literal(literal)),
+                    TextPart::Secret(secret_ref) => match facts.name(secret_ref) {
+                        Some(name) => text.push_str(&format!("{{{{ {name} }}}}")),
+                        None => return Yaml::Null,
+                    },
+                }
+            }
+            Yaml::Str(text)
+        }
     }
+}
+
+/// Literal text inside a Jinja template: every `{` that could open a tag (`{{`, `{%`, `{#`, or
+/// a `{` just before a hole, which the hole's own braces would complete) is written as the
+/// expression `{{ '{' }}`, so that the text renders exactly as written.
+pub(super) fn jinja_literal(text: &str) -> String {
+    crate::emit::escape_braces(text, "{{ '{' }}")
 }
 
 /// A string made into a valid Ansible variable name: lower case ASCII letters, digits and `_`,
@@ -152,5 +177,14 @@ mod tests {
         );
         assert_eq!(variable_name("1x"), "_1x");
         assert_eq!(variable_name(""), "_");
+    }
+
+    #[test]
+    fn jinja_literals_cannot_open_a_tag() {
+        assert_eq!(jinja_literal("TOKEN="), "TOKEN=");
+        assert_eq!(jinja_literal("{{x}}"), "{{ '{' }}{x}}");
+        assert_eq!(jinja_literal("a{%b{#c"), "a{{ '{' }}%b{{ '{' }}#c");
+        assert_eq!(jinja_literal("x{"), "x{{ '{' }}");
+        assert_eq!(jinja_literal("{a}"), "{a}");
     }
 }

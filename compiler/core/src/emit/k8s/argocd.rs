@@ -220,7 +220,7 @@ fn helm_settings(helm: &Helm) -> Map {
 /// values (`B2007`), so one is written as `null` rather than as anything readable.
 fn data(value: &Data) -> Yaml {
     match value {
-        Data::Null | Data::Secret(_) => Yaml::Null,
+        Data::Null | Data::Secret(_) | Data::SecretText(_) => Yaml::Null,
         Data::Bool(b) => Yaml::Bool(*b),
         Data::Int(i) => Yaml::Int(*i),
         Data::Str(s) => Yaml::Str(s.clone()),

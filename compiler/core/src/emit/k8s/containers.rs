@@ -213,6 +213,13 @@ fn env_var(model: &Model, app: &App, var: &EnvVar) -> Yaml {
             let (name, key) = app.secret_target(&model.secrets, secret_ref);
             Map::new().with("secretKeyRef", key_ref(&name, &key, None))
         }
+        EnvValue::SecretText(parts) => {
+            let key = super::secret_text::key(app, parts);
+            Map::new().with(
+                "secretKeyRef",
+                key_ref(&super::secret_text::name(app), &key, None),
+            )
+        }
         EnvValue::SecretKeyRef {
             name,
             key,
@@ -369,7 +376,7 @@ fn camel_yaml(data: &Data) -> Yaml {
 /// data); it would be written as `null`.
 pub(super) fn data_yaml(data: &Data) -> Yaml {
     match data {
-        Data::Null | Data::Secret(_) => Yaml::Null,
+        Data::Null | Data::Secret(_) | Data::SecretText(_) => Yaml::Null,
         Data::Bool(b) => Yaml::Bool(*b),
         Data::Int(n) => Yaml::Int(*n),
         Data::Str(s) => Yaml::from(s),

@@ -2,7 +2,8 @@
 //! `daemonset.yaml`), `service.yaml` (when the app has ports), `ingress.yaml` (when it is exposed
 //! on the tailnet), its other objects (see [`super::objects`]), one
 //! `external-secret-<secret>.yaml` per 1Password item its environment reads without an explicit
-//! ExternalSecret, the project files its ConfigMaps are generated from, and the
+//! ExternalSecret, `external-secret-<app>-secret-text.yaml` when its environment holds secret
+//! texts (see [`super::secret_text`]), the project files its ConfigMaps are generated from, and the
 //! `kustomization.yaml` that lists them, pins the image tags and generates those ConfigMaps.
 //!
 //! An implicit ExternalSecret is named after its item, so two apps in one namespace that read one
@@ -104,6 +105,7 @@ pub(super) fn emit(model: &Model, app: &App, assets: &BTreeMap<String, String>, 
     objects::emit(&cx, assets, &mut dir);
     objects::custom_resources(app, &mut dir);
     implicit_external_secrets(model, app, &mut dir);
+    super::secret_text::emit(model, app, &mut dir);
 
     let mut pins: Vec<Yaml> = images
         .pins()

@@ -28,6 +28,7 @@ mod argocd;
 mod containers;
 mod manifests;
 mod objects;
+mod secret_text;
 
 use std::collections::BTreeMap;
 

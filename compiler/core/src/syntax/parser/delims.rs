@@ -394,7 +394,8 @@ pub struct Starts {
     /// The start offsets of the tokens that are first on their line.
     pub lines: Vec<usize>,
     /// The start offsets of the tokens outside any bracket that are first on their line and are
-    /// an item keyword or a name followed by a name: where recovery resumes after a broken item.
+    /// an item keyword, a name followed by a name or an attribute (`@allow`): where recovery resumes
+    /// after a broken item.
     pub items: Vec<usize>,
     /// Those of `items` in column 0, which no expression may swallow, so that `let x = 1 +`
     /// followed by a `let` line reports the missing operand.
@@ -427,6 +428,12 @@ pub fn starts(text: &str, tokens: &[Spanned<Token<'_>>]) -> Starts {
         let item = match token {
             Token::Keyword("import" | "let" | "fn" | "type" | "enum") => true,
             Token::Ident(_) => matches!(tokens.get(index + 1), Some((Token::Ident(_), _))),
+            // An attribute, `@allow(...)`: the name follows `@` with no space, which tells it
+            // apart from the endpoint operator continuing an expression on a new line.
+            Token::Punct("@") => matches!(
+                tokens.get(index + 1),
+                Some((Token::Ident(_), next)) if next.start == at.end
+            ),
             _ => false,
         };
         if item {

@@ -35,7 +35,7 @@ pub fn attach(
     let first_item = file
         .items
         .first()
-        .map_or(usize::MAX, |i| i.span.start as usize);
+        .map_or(usize::MAX, |i| i.start() as usize);
     let module: Vec<&Spanned<(CommentKind, &str)>> = comments
         .iter()
         .filter(|((kind, _), at)| *kind == CommentKind::ModuleDoc && at.start < first_item)
@@ -47,7 +47,11 @@ pub fn attach(
         return;
     }
     for item in &mut file.items {
-        item.doc = docs.remove(&item.span.start);
+        // A doc comment comes before the attributes; one written between them and the item
+        // documents it too.
+        item.doc = docs
+            .remove(&item.start())
+            .or_else(|| docs.remove(&item.span.start));
         match &mut item.kind {
             ItemKind::Let(def) => walk(&mut def.value, &mut docs),
             ItemKind::Fn(def) => {

@@ -483,13 +483,16 @@ where
     I: ValueInput<'t, Token = Token<'s>, Span = SimpleSpan>,
     P: Parser<'t, I, Deep<Expr>, Extra<'t, 's>> + Clone + 't,
 {
-    let operator = choice(
-        operators
-            .iter()
-            .map(|(p, op)| just(Token::Punct(p)).to(*op))
-            .collect::<Vec<_>>(),
-    )
-    .labelled("an operator");
+    // An operator never starts an item: `@allow` in column 0 after `let x = tag.feed` begins an
+    // attribute of the next item instead of continuing the expression as an endpoint.
+    let operator = not_item_start()
+        .ignore_then(choice(
+            operators
+                .iter()
+                .map(|(p, op)| just(Token::Punct(p)).to(*op))
+                .collect::<Vec<_>>(),
+        ))
+        .labelled("an operator");
     operand
         .clone()
         .foldl_with(

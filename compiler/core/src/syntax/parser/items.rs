@@ -1,14 +1,19 @@
 //! The grammar of items, parameters and types, and of a whole file.
+//!
+//! An item may be preceded by attributes, `@name` with optional arguments in parentheses
+//! (`@allow(B3053, "reason")`); they belong to the item, whose span starts after them.
 
 use chumsky::input::ValueInput;
 use chumsky::prelude::*;
 
 use super::expr::{expressions, followed_by, keyword, name, punct, word};
-use super::support::{guarded, not_item_start, settle, skip, skip_group, span, Extra, Stop};
+use super::support::{
+    error_expr, guarded, not_item_start, settle, skip, skip_group, span, Extra, Stop,
+};
 use crate::source::FileId;
 use crate::syntax::ast::{
-    Decl, Enum, Fn, Import, Item, ItemKind, Let, Param, RecordTypeField, TypeAlias, TypeExpr,
-    TypeExprKind,
+    Attribute, Decl, Enum, Fn, Import, Item, ItemKind, Let, Param, RecordTypeField, TypeAlias,
+    TypeExpr, TypeExprKind,
 };
 use crate::syntax::lexer::Token;
 
@@ -111,7 +116,7 @@ where
         .then(not_item_start().ignore_then(name(file)))
         .then(params.or_not())
         .then(keyword("on").ignore_then(expr.clone()).or_not())
-        .then(record.or(punct("=").ignore_then(expr)).or_not())
+        .then(record.or(punct("=").ignore_then(expr.clone())).or_not())
         .map(|((((kind, name), params), on), body)| {
             ItemKind::Decl(Decl {
                 kind,
@@ -122,15 +127,50 @@ where
             })
         });
 
-    let item = choice((import, let_item, fn_item, type_item, enum_item, decl))
-        .labelled("an item")
-        .map_with(move |kind, e| Item {
-            doc: None,
-            kind,
+    // An argument that cannot be read becomes an `Error` expression and its siblings are kept,
+    // so a broken attribute is one diagnostic and still belongs to its item.
+    let attribute_arg = expr
+        .clone()
+        .map(|arg| arg.node)
+        .then_ignore(followed_by([Token::Punct(","), Token::Punct(")")]))
+        .recover_with(via_parser(
+            skip(Stop::Element).map(move |s| error_expr(span(file, s))),
+        ))
+        .labelled("an attribute argument");
+    let attribute_args = attribute_arg
+        .separated_by(punct(","))
+        .allow_trailing()
+        .collect::<Vec<_>>()
+        .delimited_by(punct("("), punct(")"))
+        .recover_with(via_parser(
+            skip_group("(").map(move |s| vec![error_expr(span(file, s))]),
+        ));
+    let attribute = punct("@")
+        .ignore_then(name(file))
+        .then(attribute_args.or_not())
+        .map_with(move |(name, args), e| Attribute {
+            name,
+            args,
             span: span(file, e.span()),
+        })
+        .labelled("an attribute");
+
+    let body = choice((import, let_item, fn_item, type_item, enum_item, decl))
+        .labelled("an item")
+        .map_with(move |kind, e| (kind, span(file, e.span())));
+    let item = attribute
+        .repeated()
+        .collect::<Vec<_>>()
+        .then(body)
+        .map(|(attributes, (kind, at))| Item {
+            doc: None,
+            attributes,
+            kind,
+            span: at,
         })
         .recover_with(via_parser(skip(Stop::Item).map(move |s| Item {
             doc: None,
+            attributes: Vec::new(),
             kind: ItemKind::Error,
             span: span(file, s),
         })));

@@ -16,8 +16,8 @@
 //! never fails: there is always a tree.
 //!
 //! One rule goes beyond "newlines are not significant": a line that starts in column 0, outside
-//! any bracket, with an item keyword (`import let fn type enum`) or two names (`tag feed`) always
-//! starts a new item, so `let a = 1 +` followed by such a line reports the missing operand there
+//! any bracket, with an item keyword (`import let fn type enum`), two names (`tag feed`) or an
+//! attribute (`@allow`, no space after `@`) always starts a new item, so `let a = 1 +` followed by such a line reports the missing operand there
 //! instead of reading the next item as the operand.
 
 mod delims;
@@ -80,6 +80,7 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
                     doc: None,
                     items: vec![ast::Item {
                         doc: None,
+                        attributes: Vec::new(),
                         kind: ast::ItemKind::Error,
                         span: whole,
                     }],
@@ -136,6 +137,7 @@ fn parse_here(file: FileId, text: &str, recursion_limit: u32) -> (ast::File, Vec
         }
         vec![ast::Item {
             doc: None,
+            attributes: Vec::new(),
             kind: ast::ItemKind::Error,
             span: whole,
         }]

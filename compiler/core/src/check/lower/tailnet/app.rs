@@ -131,7 +131,7 @@ impl Checker<'_> {
                 }
                 ok.then_some(Data::Map(out))
             }
-            V::SecretKey { secret, key } => {
+            V::SecretKey { .. } | V::SecretText(_) => {
                 self.report(
                     Diagnostic::error(
                         codes::B2007,
@@ -139,7 +139,8 @@ impl Checker<'_> {
                         value.span,
                     )
                     .with_label(format!(
-                        "`secret.{secret}.{key}` would be written out in policy.hujson"
+                        "{} would be written out in policy.hujson",
+                        value.describe()
                     ))
                     .with_help("capability values are plain data that every device of the tailnet may read; keep secrets in the application's own configuration"),
                 );

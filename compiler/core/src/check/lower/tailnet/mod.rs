@@ -129,8 +129,13 @@ impl Checker<'_> {
                     model.node_attrs.push(attr);
                 }
             }
-            // A service has no fields: it is named by reference, `svc:NAME`, a DNS label.
+            // A service has no fields: it is named by reference, `svc:NAME`, a DNS label, and
+            // takes that name on the tailnet.
             Kind::Service => {
+                model.services.push(crate::model::VipService {
+                    origin: origin.clone(),
+                    name: name.clone(),
+                });
                 if let Err(why) = crate::rules::valid::dns_label(&name) {
                     self.report(
                         Diagnostic::error(

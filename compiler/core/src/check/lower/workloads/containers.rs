@@ -147,6 +147,7 @@ impl Checker<'_> {
                 secret: secret.clone(),
                 key: key.clone(),
             }),
+            V::SecretText(parts) => EnvValue::SecretText(parts.clone()),
             V::Record(source) => return self.env_source(source, value),
             _ => return None,
         };

@@ -275,7 +275,7 @@ fn kind(text: &str) -> valid::Verdict {
 /// Whether data holds a secret reference anywhere.
 fn holds_secret(data: &Data) -> bool {
     match data {
-        Data::Secret(_) => true,
+        Data::Secret(_) | Data::SecretText(_) => true,
         Data::List(items) => items.iter().any(holds_secret),
         Data::Map(entries) => entries.values().any(holds_secret),
         _ => false,

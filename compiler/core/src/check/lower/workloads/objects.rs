@@ -39,6 +39,7 @@ impl Checker<'_> {
             }
         }
         for (name, r, span) in entries(fields, "external_secrets") {
+            self.secret_text_in_external_secret(r);
             objects
                 .external_secrets
                 .push(external_secret(name, r, span));
@@ -313,10 +314,39 @@ impl Checker<'_> {
     }
 }
 
+impl Checker<'_> {
+    /// Reports a secret text among an explicit ExternalSecret's `data` (`B2007`): each of its keys
+    /// maps one field of an item, and a text built around secrets belongs in an app's `env`,
+    /// which templates it.
+    fn secret_text_in_external_secret(&mut self, fields: &Record) {
+        let texts = data::map(fields, "data")
+            .into_iter()
+            .flat_map(|m| m.values())
+            .filter(|field| matches!(field.value.kind, V::SecretText(_)));
+        let spans: Vec<_> = texts
+            .map(|field| (field.value.span, field.value.describe()))
+            .collect();
+        for (span, described) in spans {
+            self.report(
+                Diagnostic::error(
+                    codes::B2007,
+                    "a secret text where one field of an item is needed",
+                    span,
+                )
+                .with_label(format!("{described} is not one field"))
+                .with_help(
+                    "an ExternalSecret's `data` maps each key to one `secret.NAME.KEY`; put the \
+                     text in an app's `env`, which builds it with an ExternalSecret template",
+                ),
+            );
+        }
+    }
+}
+
 /// Whether data holds a secret reference anywhere.
 fn holds_secret(data: &Data) -> bool {
     match data {
-        Data::Secret(_) => true,
+        Data::Secret(_) | Data::SecretText(_) => true,
         Data::List(items) => items.iter().any(holds_secret),
         Data::Map(entries) => entries.values().any(holds_secret),
         _ => false,

@@ -211,7 +211,7 @@ fn data(value: &Data) -> Option<Yaml> {
                 .map(|(k, v)| Some((k.clone(), data(v)?)))
                 .collect::<Option<_>>()?,
         ),
-        Data::Secret(_) => return None,
+        Data::Secret(_) | Data::SecretText(_) => return None,
     })
 }
 

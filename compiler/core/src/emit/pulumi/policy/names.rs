@@ -134,7 +134,7 @@ pub(super) fn port_spec(p: &PortSpec) -> String {
 /// checker refuses it), and would be written as `null`.
 pub(super) fn data(d: &Data) -> Value {
     match d {
-        Data::Null | Data::Secret(_) => Value::Null,
+        Data::Null | Data::Secret(_) | Data::SecretText(_) => Value::Null,
         Data::Bool(b) => Value::Bool(*b),
         Data::Int(n) => Value::Int(*n),
         Data::Str(s) => Value::Str(s.clone()),
