@@ -25,7 +25,9 @@
 //! with the tags it really carries.
 
 use crate::diagnostic::{codes, Diagnostic};
-use crate::model::{Grant, Model, PortRange, PortSpec, Principal, Proto};
+use crate::model::{
+    all_carriers, App, Carrier, Grant, Model, PortRange, PortSpec, Principal, Proto,
+};
 use crate::source::Span;
 
 /// The port a Tailscale Ingress serves.
@@ -33,12 +35,13 @@ const INGRESS_PORT: u16 = 443;
 
 /// Reports grant ports that nothing carrying the destination tag serves.
 pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
+    let carriers = all_carriers(&model.apps, &model.clusters);
     for grant in &model.grants {
         for dst in &grant.dst {
             let Principal::Tag(tag) = &dst.principal else {
                 continue;
             };
-            check_tag(model, grant, tag, out);
+            check_tag(model, &carriers, grant, tag, out);
         }
     }
 }
@@ -54,24 +57,34 @@ struct Serving<'m> {
     unknown: usize,
 }
 
-fn check_tag(model: &Model, grant: &Grant, tag: &str, out: &mut Vec<Diagnostic>) {
+fn check_tag(
+    model: &Model,
+    carriers: &[(&App, Carrier<'_>)],
+    grant: &Grant,
+    tag: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     if model.hosts.iter().any(|h| carries(&h.tags, tag))
         || model.auth_keys.iter().any(|k| carries(&k.tags, tag))
     {
         return;
     }
     let mut serving = Serving::default();
-    for app in &model.apps {
-        let mut serves = false;
-        for carrier in app.tailnet_carriers(&model.apps, &model.clusters) {
-            if carrier.carried.carries(tag) {
-                serves = true;
-                serving.ports.extend(&carrier.exposure.ports);
-            } else if carrier.carried.tags().is_none() {
-                serving.unknown += 1;
-                serving.unknown_ports.extend(&carrier.exposure.ports);
+    // The apps some of whose exposures carry the tag (carriers come in app order).
+    let mut carrying: Vec<&str> = Vec::new();
+    for (app, carrier) in carriers {
+        if carrier.carried.carries(tag) {
+            if carrying.last() != Some(&app.name.as_str()) {
+                carrying.push(app.name.as_str());
             }
+            serving.ports.extend(&carrier.exposure.ports);
+        } else if carrier.carried.tags().is_none() {
+            serving.unknown += 1;
+            serving.unknown_ports.extend(&carrier.exposure.ports);
         }
+    }
+    for app in &model.apps {
+        let mut serves = carrying.contains(&app.name.as_str());
         for resource in &app.objects.custom_resources {
             if resource.is_ingress_proxy_group() && resource.proxy_group_tags().contains(&tag) {
                 serves = true;
@@ -87,33 +100,31 @@ fn check_tag(model: &Model, grant: &Grant, tag: &str, out: &mut Vec<Diagnostic>)
         if !checkable(spec) || served(&serving.ports) || served(&serving.unknown_ports) {
             continue;
         }
-        out.push(diagnostic(model, grant, tag, spec, &serving));
+        out.push(diagnostic(model, carriers, grant, tag, spec, &serving));
     }
 }
 
 /// The first exposure named like the tag (by its hostname, its app or its app's workload) whose
 /// proxy is known not to carry it: what the tag was probably meant for, and what it carries
 /// instead. `None` when none is.
-pub(crate) fn like_named(model: &Model, tag: &str) -> Option<(Span, String)> {
-    model.apps.iter().find_map(|app| {
-        app.tailnet_carriers(&model.apps, &model.clusters)
-            .into_iter()
-            .find(|c| {
-                (c.exposure.hostname == tag || app.name == tag || app.workload_name == tag)
-                    && c.carried.tags().is_some()
-                    && !c.carried.carries(tag)
-            })
-            .map(|c| {
-                (
-                    c.exposure.span,
-                    format!(
-                        "{} {}, not tag:{tag}",
-                        c.describe(app),
-                        c.carried.describe()
-                    ),
-                )
-            })
-    })
+pub(crate) fn like_named(carriers: &[(&App, Carrier<'_>)], tag: &str) -> Option<(Span, String)> {
+    carriers
+        .iter()
+        .find(|(app, c)| {
+            (c.exposure.hostname == tag || app.name == tag || app.workload_name == tag)
+                && c.carried.tags().is_some()
+                && !c.carried.carries(tag)
+        })
+        .map(|(app, c)| {
+            (
+                c.exposure.span,
+                format!(
+                    "{} {}, not tag:{tag}",
+                    c.describe(app),
+                    c.carried.describe()
+                ),
+            )
+        })
 }
 
 /// Whether a list of selectors includes the tag.
@@ -129,6 +140,7 @@ pub(crate) fn checkable(spec: &PortSpec) -> bool {
 
 fn diagnostic(
     model: &Model,
+    carriers: &[(&App, Carrier<'_>)],
     grant: &Grant,
     tag: &str,
     spec: &PortSpec,
@@ -148,7 +160,7 @@ fn diagnostic(
         d = d.with_secondary(decl.origin.span, format!("tag:{tag} is declared here"));
     }
     if serving.apps.is_empty() {
-        if let Some((span, label)) = like_named(model, tag) {
+        if let Some((span, label)) = like_named(carriers, tag) {
             return d
                 .with_secondary(span, label)
                 .with_note(format!(

@@ -26,7 +26,9 @@
 //! declare an audience are evaluated, so a project without audiences pays nothing.
 
 use crate::diagnostic::{codes, Diagnostic};
-use crate::model::{App, Audience, Exposure, ExposureSource, Model, Principal, Selector};
+use crate::model::{
+    App, Audience, Exposure, ExposureSource, Model, Principal, ProxyGroups, Selector,
+};
 use crate::policy::{Device, Node, Owner, Policy, RuleRef, Target, Traffic, Verdict};
 
 /// The port a Tailscale Ingress serves.
@@ -38,6 +40,7 @@ const CHECKABLE_AUTOGROUPS: [&str; 2] = ["member", "admin"];
 /// Proves every declared audience of an app exposure against the policy.
 pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
     let policy = Policy::new(model);
+    let groups = ProxyGroups::new(&model.apps);
     for app in &model.apps {
         let Some(exposure) = &app.expose else {
             continue;
@@ -45,12 +48,13 @@ pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         let Some(audience) = &exposure.audience else {
             continue;
         };
-        check_exposure(&policy, app, exposure, audience, out);
+        check_exposure(&policy, &groups, app, exposure, audience, out);
     }
 }
 
 fn check_exposure(
     policy: &Policy<'_>,
+    groups: &ProxyGroups<'_>,
     app: &App,
     exposure: &Exposure,
     audience: &Audience,
@@ -63,7 +67,7 @@ fn check_exposure(
         .tailnet_exposures()
         .into_iter()
         .find(|e| matches!(e.source, ExposureSource::Expose))
-        .map(|e| e.carried(app, &model.apps, &model.clusters));
+        .map(|e| e.carried(app, groups, &model.clusters));
     let tags: Vec<String> = carried
         .as_ref()
         .and_then(|c| c.tags())

@@ -20,14 +20,15 @@
 use std::collections::BTreeSet;
 
 use crate::diagnostic::{codes, Diagnostic};
-use crate::model::{Model, Principal, Selector};
+use crate::model::{all_carriers, App, Carrier, Model, Principal, Selector};
 use crate::source::Span;
 
 use super::grant_ports::{checkable, like_named};
 
 /// Reports every tag that something names and nothing carries.
 pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
-    let Some(carried) = carried_tags(model) else {
+    let carriers = all_carriers(&model.apps, &model.clusters);
+    let Some(carried) = carried_tags(model, &carriers) else {
         return;
     };
     let left_to_b3011 = reported_by_b3011(model, &carried);
@@ -59,7 +60,7 @@ pub fn check(model: &Model, out: &mut Vec<Diagnostic>) {
         if let Some(decl) = model.tags.iter().find(|t| t.name == tag) {
             d = d.with_secondary(decl.origin.span, format!("tag.{tag} is declared here"));
         }
-        let like = like_named(model, tag);
+        let like = like_named(&carriers, tag);
         if let Some((span, label)) = &like {
             d = d.with_secondary(*span, label.clone());
         }
@@ -96,7 +97,7 @@ struct Use<'m> {
 
 /// The tags something in the project carries, or `None` when some app exposure's tags are
 /// unknown, since it might carry any.
-fn carried_tags(model: &Model) -> Option<BTreeSet<String>> {
+fn carried_tags(model: &Model, carriers: &[(&App, Carrier<'_>)]) -> Option<BTreeSet<String>> {
     let mut out = BTreeSet::new();
     let lists = model
         .hosts
@@ -106,10 +107,10 @@ fn carried_tags(model: &Model) -> Option<BTreeSet<String>> {
     for list in lists {
         out.extend(list.iter().filter_map(tag_of).map(str::to_string));
     }
+    for (_, carrier) in carriers {
+        out.extend(carrier.carried.tags()?.iter().cloned());
+    }
     for app in &model.apps {
-        for carrier in app.tailnet_carriers(&model.apps, &model.clusters) {
-            out.extend(carrier.carried.tags()?.iter().cloned());
-        }
         // A ProxyGroup's devices carry its tags.
         for resource in &app.objects.custom_resources {
             out.extend(resource.proxy_group_tags().into_iter().map(str::to_string));

@@ -8,9 +8,53 @@
 //! `tag:k8s` unless configured), which a cluster declares as `proxy_tags`; when it does not, what
 //! such a proxy carries is unknown, and the rules claim nothing about it.
 
+use std::collections::BTreeMap;
+
 use crate::model::Principal;
 
-use super::{App, Cluster, ExposureSource, TailnetExposure};
+use super::{App, Cluster, CustomResource, ExposureSource, TailnetExposure};
+
+/// The ProxyGroups the project's apps describe, by cluster and name (the first one described
+/// wins, as the operator would refuse a second of the same name). Built once, so that deciding
+/// what every exposure's proxy carries does not scan every app for each exposure.
+pub struct ProxyGroups<'m> {
+    by_name: BTreeMap<(&'m str, &'m str), &'m CustomResource>,
+}
+
+impl<'m> ProxyGroups<'m> {
+    /// Indexes the ProxyGroups of these apps.
+    pub fn new(apps: &'m [App]) -> ProxyGroups<'m> {
+        let mut by_name = BTreeMap::new();
+        for app in apps {
+            for resource in &app.objects.custom_resources {
+                if resource.is_proxy_group() {
+                    by_name
+                        .entry((app.cluster.as_str(), resource.name.as_str()))
+                        .or_insert(resource);
+                }
+            }
+        }
+        ProxyGroups { by_name }
+    }
+
+    /// The ProxyGroup of this name on this cluster, if an app describes it.
+    fn get(&self, cluster: &str, name: &str) -> Option<&'m CustomResource> {
+        self.by_name.get(&(cluster, name)).copied()
+    }
+}
+
+/// Every app's tailnet exposures with what their proxies carry, in app order: what the rules
+/// about carried tags read, computed once per rule.
+pub fn all_carriers<'m>(apps: &'m [App], clusters: &[Cluster]) -> Vec<(&'m App, Carrier<'m>)> {
+    let groups = ProxyGroups::new(apps);
+    apps.iter()
+        .flat_map(|app| {
+            app.tailnet_carriers(&groups, clusters)
+                .into_iter()
+                .map(move |carrier| (app, carrier))
+        })
+        .collect()
+}
 
 /// The tags a tailnet exposure's proxy carries, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -141,7 +185,11 @@ impl App {
     /// The app's tailnet exposures ([`App::tailnet_exposures`] and its own Service when it is a
     /// Tailscale LoadBalancer), each with the tags its proxy carries given its cluster and the
     /// ProxyGroups the project's apps describe on that cluster.
-    pub fn tailnet_carriers<'a>(&'a self, apps: &[App], clusters: &[Cluster]) -> Vec<Carrier<'a>> {
+    pub fn tailnet_carriers<'a>(
+        &'a self,
+        groups: &ProxyGroups<'_>,
+        clusters: &[Cluster],
+    ) -> Vec<Carrier<'a>> {
         let mut exposures = self.tailnet_exposures();
         if let Some(service) = self.tailscale_service() {
             exposures.push(service);
@@ -149,7 +197,7 @@ impl App {
         exposures
             .into_iter()
             .map(|exposure| Carrier {
-                carried: exposure.carried(self, apps, clusters),
+                carried: exposure.carried(self, groups, clusters),
                 exposure,
             })
             .collect()
@@ -180,7 +228,7 @@ impl App {
 impl TailnetExposure<'_> {
     /// The tags its proxy carries: those it names, else those of the ProxyGroup serving it,
     /// else the operator's default proxy tags of its app's cluster.
-    pub fn carried(&self, app: &App, apps: &[App], clusters: &[Cluster]) -> Carried {
+    pub fn carried(&self, app: &App, groups: &ProxyGroups<'_>, clusters: &[Cluster]) -> Carried {
         let declared: Vec<String> = self
             .tags
             .iter()
@@ -220,11 +268,7 @@ impl TailnetExposure<'_> {
         let Some(group) = group else {
             return default();
         };
-        let described = apps
-            .iter()
-            .filter(|a| a.cluster == app.cluster)
-            .flat_map(|a| &a.objects.custom_resources)
-            .find(|r| r.is_proxy_group() && r.name == group);
+        let described = groups.get(&app.cluster, group);
         match described {
             // A ProxyGroup that names no tags gets the operator's default ones.
             Some(resource) if resource.proxy_group_tags().is_empty() => default(),
