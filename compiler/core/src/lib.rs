@@ -104,7 +104,6 @@ pub fn compile(input: &Input) -> Compilation {
     diagnostics.extend(rules::check(&model));
     diagnostics.extend(rules::check_role_files(&model, &input.assets));
     diagnostics.extend(rules::check_sources(&model, &project));
-    diagnostics.extend(rules::check_literals(&project, &model));
     if checked_cleanly {
         diagnostics.extend(rules::check_policy(&model));
     }

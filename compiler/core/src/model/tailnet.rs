@@ -66,6 +66,16 @@ pub struct Selector {
     pub span: Span,
 }
 
+impl Selector {
+    /// The tag it names (without `tag:`), if it names one.
+    pub fn tag(&self) -> Option<&str> {
+        match &self.principal {
+            Principal::Tag(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
 /// The things a policy can name.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Principal {

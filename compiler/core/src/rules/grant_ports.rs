@@ -128,9 +128,8 @@ pub(crate) fn like_named(carriers: &[(&App, Carrier<'_>)], tag: &str) -> Option<
 }
 
 /// Whether a list of selectors includes the tag.
-fn carries(tags: &[crate::model::Selector], tag: &str) -> bool {
-    tags.iter()
-        .any(|s| matches!(&s.principal, Principal::Tag(t) if t == tag))
+pub(crate) fn carries(tags: &[crate::model::Selector], tag: &str) -> bool {
+    tags.iter().any(|s| s.tag() == Some(tag))
 }
 
 /// Whether the spec names particular TCP ports (TCP or any protocol, not every port).

@@ -27,7 +27,9 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostic::{codes, Diagnostic};
-use crate::model::{App, Grant, Host, Model, ParamType, Principal};
+use crate::model::{all_carriers, App, ExposureSource, Grant, Host, Model, ParamType, Principal};
+
+use super::grant_ports::carries;
 use crate::project::Project;
 use crate::source::Span;
 use crate::syntax::ast::{Decl, Expr, ExprKind, ItemKind, RecordEntry, RecordEntryKind, StrPart};
@@ -35,8 +37,15 @@ use crate::syntax::ast::{Decl, Expr, ExprKind, ItemKind, RecordEntry, RecordEntr
 /// Reports literal ports that duplicate declared ones.
 pub fn check(model: &Model, project: &Project, out: &mut Vec<Diagnostic>) {
     let decls = Decls::new(project);
+    // The apps' own Tailscale LoadBalancers, which serve the apps' named ports, with the tags the
+    // operator gives them.
+    let balancers: Vec<(&App, crate::model::Carrier<'_>)> =
+        all_carriers(&model.apps, &model.clusters)
+            .into_iter()
+            .filter(|(_, c)| matches!(c.exposure.source, ExposureSource::Service))
+            .collect();
     for grant in &model.grants {
-        check_grant(model, &decls, grant, out);
+        check_grant(model, &decls, &balancers, grant, out);
     }
     for app in &model.apps {
         check_app(&decls, app, out);
@@ -172,7 +181,13 @@ struct Carrier {
     what: String,
 }
 
-fn check_grant(model: &Model, decls: &Decls<'_>, grant: &Grant, out: &mut Vec<Diagnostic>) {
+fn check_grant(
+    model: &Model,
+    decls: &Decls<'_>,
+    balancers: &[(&App, crate::model::Carrier<'_>)],
+    grant: &Grant,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(entries) = decls.body(grant.origin.span) else {
         return;
     };
@@ -182,7 +197,7 @@ fn check_grant(model: &Model, decls: &Decls<'_>, grant: &Grant, out: &mut Vec<Di
     let ExprKind::List(items) = &ip.kind else {
         return;
     };
-    let carriers = carriers(model, decls, grant);
+    let carriers = carriers(model, decls, balancers, grant);
     if carriers.is_empty() {
         return;
     }
@@ -243,7 +258,12 @@ fn grant_literal(item: &Expr) -> Option<(&Expr, Option<&str>)> {
 
 /// What the grant's destinations declare by name: the ports of the hosts it names or that carry
 /// its destination tags, and the ports of apps whose Tailscale LoadBalancer carries them.
-fn carriers(model: &Model, decls: &Decls<'_>, grant: &Grant) -> Vec<Carrier> {
+fn carriers(
+    model: &Model,
+    decls: &Decls<'_>,
+    balancers: &[(&App, crate::model::Carrier<'_>)],
+    grant: &Grant,
+) -> Vec<Carrier> {
     let mut out = Vec::new();
     for dst in &grant.dst {
         let hosts: Vec<&Host> = match &dst.principal {
@@ -274,7 +294,8 @@ fn carriers(model: &Model, decls: &Decls<'_>, grant: &Grant) -> Vec<Carrier> {
         let Principal::Tag(tag) = &dst.principal else {
             continue;
         };
-        for app in model.apps.iter().filter(|a| tailscale_lb(a, tag)) {
+        let carrying = balancers.iter().filter(|(_, c)| c.carried.carries(tag));
+        for (app, _) in carrying {
             for port in &app.ports {
                 out.push(Carrier {
                     reference: format!("app.{}.ports.{}", app.name, port.name),
@@ -286,20 +307,6 @@ fn carriers(model: &Model, decls: &Decls<'_>, grant: &Grant) -> Vec<Carrier> {
         }
     }
     out
-}
-
-/// Whether an app's own Service is a Tailscale LoadBalancer carrying the tag, serving the app's
-/// ports on the tailnet.
-fn tailscale_lb(app: &App, tag: &str) -> bool {
-    app.service.enabled
-        && app.service.kind == "LoadBalancer"
-        && app.service.load_balancer_class.as_deref() == Some("tailscale")
-        && carries(&app.service.tags, tag)
-}
-
-fn carries(tags: &[crate::model::Selector], tag: &str) -> bool {
-    tags.iter()
-        .any(|s| matches!(&s.principal, Principal::Tag(t) if t == tag))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -48,8 +48,10 @@
 //!   network, IP set, posture or tag that nothing uses.
 //! - [`intent`] (B3090, B3091, B3095, warnings): an exposure's audience against the grants.
 //!
-//! [`check_sources`] runs [`literal_ports`] (B3092 to B3094, warnings), which reads the
-//! declarations' syntax trees: a port written as a number where a declared, named port says it.
+//! [`check_sources`] runs the rules that read the syntax trees beside the model: a port written
+//! as a number where a declared, named port says it ([`literal_ports`], B3092 to B3094), and
+//! hostnames and forge URLs written out where a reference gives them ([`literal_names`],
+//! [`repositories`], B3110 to B3113). All are warnings.
 //!
 //! [`check_role_files`] runs the rules that read the files a project keeps for its roles and apps:
 //!
@@ -143,22 +145,17 @@ pub fn check(model: &Model) -> Vec<Diagnostic> {
     out
 }
 
-/// Runs the rules that read the sources' string literals beside the model: tailnet and public
-/// hostnames ([`literal_names`], B3110 and B3113) and forge URLs ([`repositories`], B3111 and
-/// B3112) written out where a reference gives them.
-pub fn check_literals(project: &crate::project::Project, model: &Model) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let literals = literal_names::literals(project);
-    literal_names::check(model, &literals, &mut out);
-    repositories::check(project, model, &literals, &mut out);
-    out
-}
-
-/// Runs the rules that read the declarations' syntax trees besides the model: a literal port
-/// where a declared, named port says it ([`literal_ports`], B3092 to B3094, warnings).
+/// Runs the rules that read the syntax trees beside the model, because only there a literal
+/// differs from a computed value: a port written as a number where a declared, named port says
+/// it ([`literal_ports`], B3092 to B3094), tailnet and public hostnames ([`literal_names`], B3110
+/// and B3113) and forge URLs ([`repositories`], B3111 and B3112) written out where a reference
+/// gives them. All are warnings.
 pub fn check_sources(model: &Model, project: &crate::project::Project) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     literal_ports::check(model, project, &mut out);
+    let literals = literal_names::literals(project);
+    literal_names::check(model, &literals, &mut out);
+    repositories::check(project, model, &literals, &mut out);
     out
 }
 

@@ -215,8 +215,5 @@ fn add<'m>(out: &mut Vec<Use<'m>>, rule: String, lists: &[&'m [Selector]]) {
 
 /// The tag a selector names, if it names one.
 fn tag_of(s: &Selector) -> Option<&str> {
-    match &s.principal {
-        Principal::Tag(t) => Some(t),
-        _ => None,
-    }
+    s.tag()
 }

@@ -10,8 +10,6 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::Principal;
-
 use super::{App, Cluster, CustomResource, ExposureSource, TailnetExposure};
 
 /// The ProxyGroups the project's apps describe, by cluster and name (the first one described
@@ -232,10 +230,7 @@ impl TailnetExposure<'_> {
         let declared: Vec<String> = self
             .tags
             .iter()
-            .filter_map(|s| match &s.principal {
-                Principal::Tag(t) => Some(t.clone()),
-                _ => None,
-            })
+            .filter_map(|s| s.tag().map(str::to_string))
             .chain(self.annotated_tags.iter().map(|t| (*t).to_string()))
             .collect();
         if !declared.is_empty() {
@@ -254,10 +249,7 @@ impl TailnetExposure<'_> {
                 cluster: app.cluster.clone(),
                 tags: tags
                     .iter()
-                    .filter_map(|s| match &s.principal {
-                        Principal::Tag(t) => Some(t.clone()),
-                        _ => None,
-                    })
+                    .filter_map(|s| s.tag().map(str::to_string))
                     .collect(),
             },
             None => Carried::Unknown {
